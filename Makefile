@@ -1,0 +1,43 @@
+# The book's two commands: `make book` builds it, `make test` checks it.
+# Each creates or refreshes the virtual environment in .venv from requirements.txt first.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: book test serve venv clean
+
+book: $(STAMP)
+	$(PY) -m pipeline.build
+
+test: $(STAMP)
+	@echo "== data package"
+	$(PY) -m analyses.data
+	@echo "== unit, data and notebook tests"
+	$(PY) -m pytest -m "not built" -q
+	@echo "== notebooks rerun with nbval (strict)"
+	$(PY) -m pytest --nbval --nbval-current-env -q chapters
+	@echo "== strict book build (no execution)"
+	$(PY) -m pipeline.build --frozen
+	@echo "== built book and browser tests"
+	$(PY) -m pytest -m built -q
+
+serve: $(STAMP)
+	@test -d _build/html || { echo "no built book: run make book first"; exit 1; }
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+venv: $(STAMP)
+
+# The environment is rebuilt from scratch when requirements.txt or pyproject.toml change,
+# so a package removed from the pins does not linger.
+$(STAMP): requirements.txt pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+clean:
+	rm -rf _build

@@ -1,0 +1,68 @@
+"""The book's bibliography: which keys exist, and short author-year labels for chart captions."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import latexcodec  # noqa: F401  (registers the 'ulatex' codec)
+
+from pybtex.database import parse_file
+from pybtex.scanner import PybtexError
+
+ROOT = Path(__file__).resolve().parent.parent
+BIB_FILE = ROOT / "references.bib"
+
+
+class BibError(Exception):
+    """references.bib cannot be read."""
+
+
+def entries(path: Path = BIB_FILE) -> dict:
+    """Entries of the bibliography by key."""
+    try:
+        return dict(parse_file(str(path), bib_format="bibtex").entries)
+    except (OSError, PybtexError) as err:
+        raise BibError(f"cannot read {path.name}: {err}") from None
+
+
+def keys(path: Path = BIB_FILE) -> frozenset[str]:
+    """Every citation key of the bibliography."""
+    return frozenset(entries(path))
+
+
+def short_label(key: str, path: Path = BIB_FILE) -> str:
+    """'Le Ludec, Tubaro and Casilli (2019)' style label for one key, as in the References page."""
+    entry = entries(path)[key]
+    return _label(entry)
+
+
+def short_labels(keys_in_order: list[str], path: Path = BIB_FILE) -> list[str]:
+    """Labels for several keys, first occurrence order, duplicates dropped."""
+    found = entries(path)
+    seen = dict.fromkeys(k for k in keys_in_order)
+    return [_label(found[k]) for k in seen]
+
+
+def _label(entry) -> str:
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [_surname(p) for p in people]
+    if not names:
+        names = [plain_text(entry.fields.get("howpublished", entry.fields.get("title", "?")))]
+    if len(names) == 1:
+        who = names[0]
+    elif len(names) == 2:
+        who = f"{names[0]} and {names[1]}"
+    else:
+        who = f"{names[0]} et al."
+    year = entry.fields.get("year", "n.d.")
+    return f"{who} ({year})"
+
+
+def _surname(person) -> str:
+    return plain_text(" ".join(person.prelast_names + person.last_names))
+
+
+def plain_text(latex: str) -> str:
+    """BibTeX field text as a reader sees it: accents decoded, protective braces dropped."""
+    return codecs.decode(latex, "ulatex+utf8").replace("{", "").replace("}", "")

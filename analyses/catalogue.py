@@ -1,0 +1,82 @@
+"""The data package described for readers: what each table holds and where its figures come from."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analyses import data
+
+CHECKSUM_DIGITS = 16
+
+
+def provenance(data_dir=data.DATA_DIR) -> pd.DataFrame:
+    """The provenance columns of every row of every table, with the table's name."""
+    frames = []
+    for res in data.package(data_dir)["resources"]:
+        rows = data.load(res["name"], data_dir)[list(data.PROVENANCE_FIELDS)]
+        frames.append(rows.assign(table=res["name"]))
+    return pd.concat(frames, ignore_index=True)
+
+
+def tables(data_dir=data.DATA_DIR) -> pd.DataFrame:
+    """One line per table: title, rows, sources cited, rows read in primary/secondary sources."""
+    rows = []
+    prov = provenance(data_dir)
+    for res in data.package(data_dir)["resources"]:
+        own = prov[prov["table"] == res["name"]]
+        cited = list(dict.fromkeys(list(own["source"]) + [v for v in own["via"] if not pd.isna(v)]))
+        rows.append({
+            "table": res["name"],
+            "file": f"data/{res['path']}",
+            "title": res["title"],
+            "rows": len(own),
+            "primary": int((own["evidence"] == "primary").sum()),
+            "secondary": int((own["evidence"] == "secondary").sum()),
+            "sources": cited,
+            "sha256": data.sha256(data_dir / res["path"])[:CHECKSUM_DIGITS],
+        })
+    return pd.DataFrame(rows)
+
+
+def evidence_counts(data_dir=data.DATA_DIR) -> pd.DataFrame:
+    """Rows per table and evidence level (primary or secondary), zeros included."""
+    prov = provenance(data_dir)
+    counts = prov.groupby(["table", "evidence"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(data.EVIDENCE_LEVELS), fill_value=0)
+    return counts.reset_index().melt(id_vars="table", var_name="evidence", value_name="rows")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """The catalogue as a MyST table, sources as citations that link to the References page."""
+    lines = ["| Table | Rows: primary / secondary | Sources |", "|---|---|---|"]
+    for row in frame.itertuples():
+        cites = "; ".join(f"{{cite:t}}`{key}`" for key in row.sources)
+        lines.append(f"| **{row.title}**<br>`{row.file}`<br>checksum `{row.sha256}` "
+                     f"| {row.primary} / {row.secondary} | {cites} |")
+    return "\n".join(lines)
+
+
+def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame):
+    """Stacked bars: how many rows of each table were read in primary and secondary sources."""
+    import altair as alt
+
+    from analyses import charts
+
+    chart = alt.Chart(counts, title=alt.Title(
+        "Where the book's figures were read",
+        subtitle="Rows of each data table, by the kind of evidence behind them")).mark_bar().encode(
+        y=alt.Y("table:N", title=None, sort="-x"),
+        x=alt.X("rows:Q", title="Rows (sourced figures)", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("evidence:N", title="Read in", sort=list(data.EVIDENCE_LEVELS),
+                        scale=alt.Scale(domain=list(data.EVIDENCE_LEVELS),
+                                        range=[charts.PALETTE[0], charts.PALETTE[1]])),
+        tooltip=[alt.Tooltip("table:N", title="Table"), alt.Tooltip("evidence:N", title="Read in"),
+                 alt.Tooltip("rows:Q", title="Rows")],
+    )
+    total = int(counts["rows"].sum())
+    secondary = int(counts.loc[counts["evidence"] == "secondary", "rows"].sum())
+    description = (f"Horizontal stacked bars, one per data table, splitting its rows into those read in "
+                   f"the primary source and those read in a secondary report. Across the "
+                   f"{counts['table'].nunique()} tables, {total - secondary} of {total} rows come "
+                   f"from primary sources and {secondary} from secondary reports.")
+    return charts.sourced(chart, rows, description)

@@ -1,0 +1,220 @@
+"""`make book`: bring every chapter notebook up to date, then build the HTML book strictly.
+
+For each chapter the fingerprint of its inputs decides what to do:
+
+- unchanged code and inputs: the executed notebook is reused (its prose is refreshed from the
+  text source if that changed, outputs kept);
+- otherwise papermill executes a fresh notebook made from the text source, chapters in
+  parallel over the cores, and the result replaces the committed notebook only on success.
+
+Then `jupyter-book build` (execution off, `-W -n --keep-going`) builds into a staging folder;
+`_build/html` is replaced only when that build succeeds, so a failure never loses the last
+good book. `--frozen` (used by `make test`) refuses to execute or rewrite anything and fails
+if a notebook is out of date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyses import data
+from pipeline import notebooks
+
+ROOT = notebooks.ROOT
+BUILD_DIR = ROOT / "_build"
+HTML_DIR = BUILD_DIR / "html"
+STAGING_DIR = BUILD_DIR / ".staging"
+FAILED_DIR = BUILD_DIR / "failed"
+LOG_DIR = BUILD_DIR / "logs"
+# Kernels talk to papermill over local IPC sockets rather than TCP on the loopback.
+IPC_KERNEL_MANAGER = "pipeline.kernels.IPCKernelManager"
+
+
+@dataclass
+class Outcome:
+    """What happened to one chapter."""
+
+    source: Path
+    action: str  # executed | reused | prose synced | failed | stale
+    seconds: float = 0.0
+    message: str = ""
+
+    def line(self) -> str:
+        name = self.source.relative_to(ROOT).as_posix()
+        timing = f"{self.seconds:6.1f} s" if self.action in ("executed", "failed") else " " * 8
+        detail = f"  {self.message}" if self.message else ""
+        return f"  {self.action:<13} {name:<40} {timing}{detail}"
+
+
+def plan(source: Path, force: bool = False) -> str:
+    """'execute', 'sync' (prose changed only) or 'reuse' for one chapter."""
+    target = notebooks.executed_path(source)
+    if force or not target.exists():
+        return "execute"
+    executed = notebooks.read(target)
+    fresh = notebooks.from_source(source)
+    stored = notebooks.recorded(executed)
+    if not stored or stored.get("fingerprint") != notebooks.fingerprint(fresh, stored.get("reads", [])):
+        return "execute"
+    if notebooks.code_signature(fresh) != notebooks.code_signature(executed):
+        return "execute"
+    if notebooks.input_cells(fresh) != notebooks.input_cells(executed):
+        return "sync"
+    return "reuse"
+
+
+def execute(source: Path, parameters: dict | None = None, output: Path | None = None) -> Outcome:
+    """Run one chapter with papermill into `output` (default: its committed notebook).
+
+    The committed notebook is replaced only if every cell ran; a failing run is kept in
+    _build/failed/ for inspection and reported with its cell and error.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    target = output or notebooks.executed_path(source)
+    work = Path(tempfile.mkdtemp(prefix="exec-", dir=_ensure(BUILD_DIR / "exec")))
+    fresh = notebooks.from_source(source)
+    unexecuted, executed_tmp, reads_log = work / "input.ipynb", work / "output.ipynb", work / "reads.log"
+    notebooks.write(fresh, unexecuted)
+    reads_log.touch()
+    os.environ[data.READS_LOG_ENV] = str(reads_log)
+    try:
+        papermill.execute_notebook(str(unexecuted), str(executed_tmp), parameters=parameters or {},
+                                   kernel_name="python3", cwd=str(source.parent),
+                                   progress_bar=False, log_output=False,
+                                   kernel_manager_class=IPC_KERNEL_MANAGER)
+    except PapermillExecutionError as err:
+        kept = _ensure(FAILED_DIR) / target.name
+        shutil.copyfile(executed_tmp, kept)
+        first_line = err.source.strip().splitlines()[0] if err.source.strip() else ""
+        message = (f"cell {err.cell_index} (`{first_line[:60]}`) raised {err.ename}: "
+                   f"{err.evalue}\n      failed notebook kept in {kept.relative_to(ROOT)}")
+        return Outcome(source, "failed", time.perf_counter() - started, message)
+    finally:
+        os.environ.pop(data.READS_LOG_ENV, None)
+    reads = [line for line in reads_log.read_text(encoding="utf-8").splitlines() if line]
+    result = notebooks.normalise(notebooks.read(executed_tmp), notebooks.fingerprint(fresh, reads), reads)
+    notebooks.write(result, target)
+    shutil.rmtree(work, ignore_errors=True)
+    return Outcome(source, "executed", time.perf_counter() - started)
+
+
+def _execute_worker(source: str, parameters: dict | None = None, output: str | None = None) -> Outcome:
+    return execute(Path(source), parameters, Path(output) if output else None)
+
+
+def update_notebooks(sources: list[Path], force: bool = False, frozen: bool = False,
+                     jobs: int | None = None) -> list[Outcome]:
+    """Bring every chapter up to date; print one progress line per chapter as it finishes."""
+    outcomes, to_run = [], []
+    for source in sources:
+        action = plan(source, force)
+        if frozen and action != "reuse":
+            what = "needs execution" if action == "execute" else "its .ipynb text differs from the .md"
+            outcomes.append(Outcome(source, "stale", message=f"{what}: run `make book` and commit"))
+        elif action == "execute":
+            to_run.append(source)
+        elif action == "sync":
+            target = notebooks.executed_path(source)
+            notebooks.write(notebooks.sync_text(source, notebooks.read(target)), target)
+            outcomes.append(Outcome(source, "prose synced", message="outputs reused"))
+        else:
+            outcomes.append(Outcome(source, "reused", message="inputs unchanged"))
+    for outcome in outcomes:
+        print(outcome.line(), flush=True)
+    if to_run:
+        workers = max(1, min(len(to_run), jobs or os.cpu_count() or 1))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_execute_worker, str(s)) for s in to_run]
+            for future in as_completed(futures):
+                outcome = future.result()
+                print(outcome.line(), flush=True)
+                outcomes.append(outcome)
+    return outcomes
+
+
+def build_html() -> bool:
+    """Strict jupyter-book build into staging; swap into _build/html only on success."""
+    log = _ensure(LOG_DIR) / "jupyter-book.log"
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT),
+               "--path-output", str(STAGING_DIR), "-W", "-n", "--keep-going"]
+    started = time.perf_counter()
+    with open(log, "w", encoding="utf-8") as handle:
+        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
+    seconds = time.perf_counter() - started
+    built = STAGING_DIR / "_build" / "html"
+    if result.returncode != 0:
+        # Sphinx only re-reads changed pages: drop its environment so the next build
+        # re-reads everything and reports the same warnings again instead of passing.
+        shutil.rmtree(STAGING_DIR / "_build" / ".doctrees", ignore_errors=True)
+        print(f"  html          failed after {seconds:.1f} s; the previous _build/html is untouched",
+              file=sys.stderr)
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if "WARNING" in line or "ERROR" in line or "Error" in line:
+                print(f"    {line}", file=sys.stderr)
+        print(f"    full log: {log.relative_to(ROOT)}", file=sys.stderr)
+        return False
+    fresh = BUILD_DIR / "html.new"
+    old = BUILD_DIR / "html.old"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(built, fresh)
+    if HTML_DIR.exists():
+        HTML_DIR.rename(old)
+    fresh.rename(HTML_DIR)
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"  html          built strictly in {seconds:.1f} s -> {HTML_DIR.relative_to(ROOT)}")
+    return True
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="execute every chapter again")
+    parser.add_argument("--frozen", action="store_true",
+                        help="execute nothing; fail if a notebook is out of date (for make test)")
+    parser.add_argument("--no-html", action="store_true", help="update the notebooks only")
+    parser.add_argument("--jobs", type=int, default=None, help="chapters executed at once")
+    args = parser.parse_args(argv)
+
+    problems = data.validate_package()
+    if problems:
+        print(f"make book stopped: the data package is invalid ({len(problems)} problem(s)):",
+              file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    print("notebooks:")
+    outcomes = update_notebooks(notebooks.chapter_sources(), args.force, args.frozen, args.jobs)
+    bad = [o for o in outcomes if o.action in ("failed", "stale")]
+    if bad:
+        print(f"make book stopped: {len(bad)} chapter(s) not up to date; the previous "
+              "_build/html is untouched", file=sys.stderr)
+        for outcome in bad:
+            print(outcome.line(), file=sys.stderr)
+        return 1
+    if not args.no_html and not build_html():
+        return 1
+    ran = sum(o.action == "executed" for o in outcomes)
+    print(f"done in {time.perf_counter() - started:.1f} s: {ran} executed, "
+          f"{len(outcomes) - ran} reused")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

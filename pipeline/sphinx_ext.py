@@ -1,0 +1,148 @@
+"""Sphinx extension of the book: offline charts, honest rebuilds, and the reproducibility tables.
+
+- Ships the Vega, Vega-Lite and Vega-Embed bundle that vl-convert builds offline into
+  `_static/`, and loads it only on pages that hold a chart: the book requests nothing from
+  any other host.
+- Records each notebook a page pastes glue from (`{glue:text}` with `path::key`) as a
+  dependency, so an incremental build never shows stale numbers.
+- Drops the duplicate sphinx-thebe script that Sphinx 7.4 adds (a console error on every page).
+- Directives `execution-table` and `package-versions` for the Reproducibility page, computed
+  at build time from the notebooks' metadata and the installed packages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import metadata
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx.application import Sphinx
+
+from pipeline import notebooks
+
+BUNDLE_NAME = "vega-bundle.js"
+CHART_MARKER = 'class="book-chart"'
+CROSS_GLUE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]*?\.ipynb)::")
+KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "sphinxcontrib-bibtex",
+                "pandas", "numpy", "altair", "vl-convert-python", "jupytext", "papermill", "nbval",
+                "nbclient", "ipykernel")
+
+
+def vega_bundle() -> str:
+    """Vega + Vega-Lite + Vega-Embed as one classic script defining window.vegaEmbed.
+
+    vl-convert builds it offline, for the Vega-Lite version Altair writes its specs in. The
+    bundle is wrapped in a function so its top-level names do not leak into the page.
+    """
+    import vl_convert
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    code = vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;",
+                                        vl_version=vl_version_for_vl_convert())
+    return "(function () {\n" + code + "\n})();\n"
+
+
+def _write_bundle(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / BUNDLE_NAME
+    cache = Path(app.doctreedir) / f"vega-bundle-{_bundle_version()}.js"
+    if not cache.exists():
+        cache.write_text(vega_bundle(), encoding="utf-8")
+    if not target.exists() or target.read_bytes() != cache.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(cache.read_bytes())
+
+
+def _bundle_version() -> str:
+    versions = f"{metadata.version('vl-convert-python')}-{metadata.version('altair')}"
+    return hashlib.sha256(versions.encode()).hexdigest()[:12]
+
+
+def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    body = context.get("body", "")
+    if CHART_MARKER in body:
+        app.add_js_file(BUNDLE_NAME, priority=200)
+    scripts = context.get("script_files", [])
+    seen, kept = set(), []
+    for script in scripts:
+        # The same inline script may be registered with filename None and with "".
+        key = (script.filename or "", str(script.attributes.get("body", "")))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(script)
+    scripts[:] = kept  # in place: the builder and other extensions hold the same list
+
+
+def _note_glue_sources(app: Sphinx, docname: str, source: list[str]) -> None:
+    for path in set(CROSS_GLUE.findall(source[0])):
+        app.env.note_dependency(str(Path(app.srcdir) / path))
+
+
+class ExecutionTableDirective(Directive):
+    """A table of every chapter notebook: what it reads and the fingerprint of its inputs."""
+
+    def run(self):
+        env = self.state.document.settings.env
+        rows = []
+        for source in notebooks.chapter_sources():
+            executed = notebooks.executed_path(source)
+            env.note_dependency(str(executed))
+            notebook = notebooks.read(executed)
+            book = notebooks.recorded(notebook)
+            code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+            rows.append([
+                executed.relative_to(notebooks.ROOT).as_posix(),
+                str(code_cells),
+                ", ".join(Path(r).name for r in book.get("reads", [])) or "none",
+                book.get("fingerprint", "not executed")[:12],
+            ])
+        header = ["notebook", "code cells", "data files read", "input fingerprint"]
+        return [_table(header, rows, "Chapter notebooks and the inputs their outputs depend on")]
+
+
+class PackageVersionsDirective(Directive):
+    """The versions of the key packages the book was built with."""
+
+    def run(self):
+        rows = [[name, metadata.version(name)] for name in KEY_PACKAGES]
+        return [_table(["package", "version"], rows, "Key packages of the build environment")]
+
+
+def _table(header: list[str], rows: list[list[str]], title: str) -> nodes.table:
+    table = nodes.table(classes=["book-generated-table"])
+    table += nodes.title(text=title)
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    for _ in header:
+        group += nodes.colspec(colwidth=1)
+    head = nodes.thead()
+    group += head
+    head += _row(header)
+    body = nodes.tbody()
+    group += body
+    for row in rows:
+        body += _row(row)
+    return table
+
+
+def _row(cells: list[str]) -> nodes.row:
+    row = nodes.row()
+    for text in cells:
+        entry = nodes.entry()
+        entry += nodes.paragraph(text=text)
+        row += entry
+    return row
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("source-read", _note_glue_sources)
+    app.connect("html-page-context", _page_assets, priority=900)  # after the themes' handlers
+    app.connect("build-finished", _write_bundle)
+    app.add_directive("execution-table", ExecutionTableDirective)
+    app.add_directive("package-versions", PackageVersionsDirective)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
