@@ -109,25 +109,27 @@ def render(spec: dict, **_ignored) -> dict[str, str]:
     count = _occurrences[digest]
     chart_id = f"altair-viz-{digest}" + ("" if count == 1 else f"-{count}")
     title = _title_text(spec)
+    description_id = chart_id.replace("altair-viz-", "chart-description-")
+    spec_id = chart_id.replace("altair-viz-", "chart-spec-")
     safe_spec = spec_json.replace("</", "<\\/")
-    markup = f"""<figure id="{chart_id}" class="book-chart" aria-label="{html.escape(title)}" aria-describedby="{chart_id}-description">
+    markup = f"""<figure id="{chart_id}" class="book-chart" aria-label="{html.escape(title)}" aria-describedby="{description_id}">
 <div class="book-chart-view"></div>
 <figcaption class="book-chart-caption"><span class="book-chart-source">{html.escape(source_line(meta['sources']))}</span>
-<span id="{chart_id}-description" class="book-chart-description">{html.escape(meta['description'])}</span></figcaption>
-<script type="application/json" id="{chart_id}-spec">{safe_spec}</script>
-<script>{_EMBED_SCRIPT % json.dumps(chart_id)}</script>
+<span id="{description_id}" class="book-chart-description">{html.escape(meta['description'])}</span></figcaption>
+<script type="application/json" id="{spec_id}">{safe_spec}</script>
+<script>{_EMBED_SCRIPT % (json.dumps(chart_id), json.dumps(spec_id))}</script>
 </figure>"""
     return {"text/html": markup, "text/plain": f"<Chart: {title}>"}
 
 
-_EMBED_SCRIPT = """(function (id) {
+_EMBED_SCRIPT = """(function (id, specId) {
   function draw() {
     var view = document.getElementById(id).querySelector(".book-chart-view");
     if (typeof window.vegaEmbed !== "function") {
       view.textContent = "This chart needs JavaScript and the book's bundled Vega library.";
       return;
     }
-    var spec = JSON.parse(document.getElementById(id + "-spec").textContent);
+    var spec = JSON.parse(document.getElementById(specId).textContent);
     window.vegaEmbed(view, spec, %s).catch(function (error) {
       view.textContent = "The chart could not be drawn: " + error.message;
       console.error(error);
@@ -135,7 +137,7 @@ _EMBED_SCRIPT = """(function (id) {
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }
   else { draw(); }
-})(%%s);""" % json.dumps(EMBED_OPTIONS)
+})(%%s, %%s);""" % json.dumps(EMBED_OPTIONS)
 
 
 def _title_text(spec: dict) -> str:

@@ -31,10 +31,7 @@ from pipeline import notebooks
 
 ROOT = notebooks.ROOT
 BUILD_DIR = ROOT / "_build"
-HTML_DIR = BUILD_DIR / "html"
-STAGING_DIR = BUILD_DIR / ".staging"
 FAILED_DIR = BUILD_DIR / "failed"
-LOG_DIR = BUILD_DIR / "logs"
 # Kernels talk to papermill over local IPC sockets rather than TCP on the loopback.
 IPC_KERNEL_MANAGER = "pipeline.kernels.IPCKernelManager"
 
@@ -49,13 +46,13 @@ class Outcome:
     message: str = ""
 
     def line(self) -> str:
-        name = self.source.relative_to(ROOT).as_posix()
+        name = display_path(self.source)
         timing = f"{self.seconds:6.1f} s" if self.action in ("executed", "failed") else " " * 8
         detail = f"  {self.message}" if self.message else ""
         return f"  {self.action:<13} {name:<40} {timing}{detail}"
 
 
-def plan(source: Path, force: bool = False) -> str:
+def plan(source: Path, force: bool = False, root: Path = ROOT) -> str:
     """'execute', 'sync' (prose changed only) or 'reuse' for one chapter."""
     target = notebooks.executed_path(source)
     if force or not target.exists():
@@ -63,7 +60,7 @@ def plan(source: Path, force: bool = False) -> str:
     executed = notebooks.read(target)
     fresh = notebooks.from_source(source)
     stored = notebooks.recorded(executed)
-    if not stored or stored.get("fingerprint") != notebooks.fingerprint(fresh, stored.get("reads", [])):
+    if not stored or stored.get("fingerprint") != notebooks.fingerprint(fresh, stored.get("reads", []), root):
         return "execute"
     if notebooks.code_signature(fresh) != notebooks.code_signature(executed):
         return "execute"
@@ -99,7 +96,7 @@ def execute(source: Path, parameters: dict | None = None, output: Path | None = 
         shutil.copyfile(executed_tmp, kept)
         first_line = err.source.strip().splitlines()[0] if err.source.strip() else ""
         message = (f"cell {err.cell_index} (`{first_line[:60]}`) raised {err.ename}: "
-                   f"{err.evalue}\n      failed notebook kept in {kept.relative_to(ROOT)}")
+                   f"{err.evalue}\n      failed notebook kept in {display_path(kept)}")
         return Outcome(source, "failed", time.perf_counter() - started, message)
     finally:
         os.environ.pop(data.READS_LOG_ENV, None)
@@ -144,37 +141,43 @@ def update_notebooks(sources: list[Path], force: bool = False, frozen: bool = Fa
     return outcomes
 
 
-def build_html() -> bool:
+def build_html(root: Path = ROOT) -> bool:
     """Strict jupyter-book build into staging; swap into _build/html only on success."""
-    log = _ensure(LOG_DIR) / "jupyter-book.log"
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT),
-               "--path-output", str(STAGING_DIR), "-W", "-n", "--keep-going"]
+    build_dir = root / "_build"
+    staging, html_dir = build_dir / ".staging", build_dir / "html"
+    log = _ensure(build_dir / "logs") / "jupyter-book.log"
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root),
+               "--path-output", str(staging), "-W", "-n", "--keep-going"]
     started = time.perf_counter()
     with open(log, "w", encoding="utf-8") as handle:
-        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
+        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=root)
     seconds = time.perf_counter() - started
-    built = STAGING_DIR / "_build" / "html"
+    built = staging / "_build" / "html"
     if result.returncode != 0:
         # Sphinx only re-reads changed pages: drop its environment so the next build
         # re-reads everything and reports the same warnings again instead of passing.
-        shutil.rmtree(STAGING_DIR / "_build" / ".doctrees", ignore_errors=True)
+        shutil.rmtree(staging / "_build" / ".doctrees", ignore_errors=True)
         print(f"  html          failed after {seconds:.1f} s; the previous _build/html is untouched",
               file=sys.stderr)
         for line in log.read_text(encoding="utf-8").splitlines():
             if "WARNING" in line or "ERROR" in line or "Error" in line:
                 print(f"    {line}", file=sys.stderr)
-        print(f"    full log: {log.relative_to(ROOT)}", file=sys.stderr)
+        print(f"    full log: {display_path(log)}", file=sys.stderr)
         return False
-    fresh = BUILD_DIR / "html.new"
-    old = BUILD_DIR / "html.old"
+    fresh, old = build_dir / "html.new", build_dir / "html.old"
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(built, fresh)
-    if HTML_DIR.exists():
-        HTML_DIR.rename(old)
-    fresh.rename(HTML_DIR)
+    if html_dir.exists():
+        html_dir.rename(old)
+    fresh.rename(html_dir)
     shutil.rmtree(old, ignore_errors=True)
-    print(f"  html          built strictly in {seconds:.1f} s -> {HTML_DIR.relative_to(ROOT)}")
+    print(f"  html          built strictly in {seconds:.1f} s -> {display_path(html_dir)}")
     return True
+
+
+def display_path(path: Path) -> str:
+    """A path as the reader typed it: relative to the repository when inside it."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
 def _ensure(path: Path) -> Path:

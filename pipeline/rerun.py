@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     print(outcome.line())
     if outcome.action != "executed":
         return 1
-    print(f"executed notebook: {output.relative_to(build.ROOT)}")
+    print(f"executed notebook: {build.display_path(output)}")
     for name, value in glued_values(notebooks.read(output)).items():
         shown = value if len(value) <= 70 else value[:67] + "..."
         print(f"  {name} = {shown}")

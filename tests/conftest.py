@@ -1,0 +1,55 @@
+"""Shared fixtures: the repository root and a scratch copy of a small data package."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def package_dir(tmp_path: Path) -> Path:
+    """A valid one-table data package in a scratch folder, for breaking on purpose."""
+    descriptor = {
+        "name": "scratch",
+        "resources": [{
+            "name": "shares",
+            "path": "shares.csv",
+            "title": "Scratch table",
+            "description": "A share and a count, for tests",
+            "schema": {
+                "fields": [
+                    {"name": "group", "type": "string", "description": "Group",
+                     "constraints": {"required": True}},
+                    {"name": "share_pct", "type": "number", "unit": "percent", "description": "A share",
+                     "constraints": {"required": True, "minimum": 0, "maximum": 100}},
+                    {"name": "persons", "type": "integer", "unit": "persons", "description": "A count",
+                     "constraints": {"minimum": 0}},
+                    *json.loads((ROOT / "data" / "datapackage.json").read_text())["resources"][0]
+                    ["schema"]["fields"][-4:],
+                ],
+                "primaryKey": ["group"],
+            },
+        }],
+    }
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (tmp_path / "shares.csv").write_text(
+        "group,share_pct,persons,source,locator,evidence,via\n"
+        "women,56.1,14401,insee2019portrait,Figure 1,primary,\n"
+        "men,43.9,15422,casilli2019microtravail,para. 4,secondary,afp2019premiere\n",
+        encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path) -> Path:
+    """A scratch copy of what chapter fingerprints depend on: analyses/, data/, requirements."""
+    for name in ("analyses", "data"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "requirements.txt", tmp_path / "requirements.txt")
+    (tmp_path / "chapters").mkdir()
+    return tmp_path

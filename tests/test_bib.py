@@ -1,0 +1,40 @@
+"""The bibliography: labels for captions, and no entry that nothing cites."""
+
+from __future__ import annotations
+
+import re
+
+from analyses import bib, data
+from tests.conftest import ROOT
+
+
+def test_labels_follow_author_year():
+    assert bib.short_labels(["leludec2019howmany"]) == ["Le Ludec et al. (2019)"]
+    assert bib.short_labels(["insee2019portrait", "insee2019portrait"]) == ["Insee (2019)"]
+    assert bib.short_labels(["afp2019premiere"]) == ["Agence France-Presse (2019)"]
+
+
+def test_latex_accents_are_decoded():
+    assert bib.plain_text("K{\\\"a}ssi") == "Kässi"
+    assert bib.plain_text("{\\'E}conomie") == "Économie"
+
+
+def _cited_in_prose() -> set[str]:
+    pages = [p for p in ROOT.glob("*.md") if p.name != "README.md"] + list(ROOT.glob("chapters/*.md"))
+    keys = set()
+    for page in pages:
+        for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", page.read_text(encoding="utf-8")):
+            keys.update(k.strip() for k in group.split(","))
+    return keys
+
+
+def test_every_bibliography_entry_is_used():
+    used = _cited_in_prose()
+    for res in data.package()["resources"]:
+        frame = data.load(res["name"])
+        used |= set(frame["source"]) | set(frame["via"].dropna())
+    assert bib.keys() - used == set()
+
+
+def test_every_citation_in_prose_exists():
+    assert _cited_in_prose() - bib.keys() == set()

@@ -1,0 +1,81 @@
+"""Charts: the theme, sourced captions, and a renderer whose output is byte-stable and offline."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from analyses import charts
+
+ROWS = pd.DataFrame({
+    "label": ["a", "b"],
+    "value": [1, 2],
+    "source": ["leludec2019howmany", "casilli2019microtravail"],
+    "via": [None, "afp2019premiere"],
+})
+
+
+def _chart(title="Two bars"):
+    return charts.sourced(alt.Chart(ROWS, title=title).mark_bar().encode(x="value:Q", y="label:N"),
+                          ROWS, "Two bars, b twice as long as a.")
+
+
+def test_theme_is_enabled_with_colour_blind_safe_palette():
+    spec = _chart().to_dict()
+    assert spec["config"]["range"]["category"] == charts.PALETTE
+    assert spec["width"] == "container"
+
+
+def test_source_line_names_sources_and_the_copies_read():
+    line = charts.source_line(charts.source_pairs(ROWS))
+    assert line == ("Sources: Le Ludec et al. (2019); Casilli et al. (2019), "
+                    "as reported by Agence France-Presse (2019).")
+
+
+def test_sourced_requires_a_description_and_sources():
+    chart = alt.Chart(ROWS).mark_bar()
+    with pytest.raises(charts.ChartError):
+        charts.sourced(chart, ROWS, "  ")
+    with pytest.raises(charts.ChartError):
+        charts.sourced(chart, ROWS.drop(columns="source"), "A description.")
+
+
+def test_renderer_refuses_unsourced_chart():
+    with pytest.raises(charts.ChartError):
+        charts.render(alt.Chart(ROWS).mark_bar().to_dict())
+
+
+def test_renderer_output_is_stable_and_ids_derive_from_the_spec():
+    charts._occurrences.clear()
+    spec = _chart().to_dict()
+    first = charts.render(spec)["text/html"]
+    second = charts.render(spec)["text/html"]
+    charts._occurrences.clear()
+    again = charts.render(spec)["text/html"]
+    assert first == again
+    chart_id = re.search(r'id="(altair-viz-[0-9a-f]{16})"', first).group(1)
+    assert f'id="{chart_id}-2"' in second
+
+
+def test_rendered_figure_has_caption_description_and_inline_spec():
+    charts._occurrences.clear()
+    bundle = charts.render(_chart().to_dict())
+    markup = bundle["text/html"]
+    assert bundle["text/plain"] == "<Chart: Two bars>"
+    assert 'aria-label="Two bars"' in markup
+    assert "Sources: Le Ludec et al. (2019)" in markup
+    assert "Two bars, b twice as long as a." in markup
+    spec_text = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', markup, re.S).group(1)
+    assert json.loads(spec_text.replace("<\\/", "</"))["description"] == "Two bars, b twice as long as a."
+
+
+def test_rendered_chart_loads_nothing_from_other_hosts():
+    charts._occurrences.clear()
+    markup = charts.render(_chart().to_dict())["text/html"]
+    assert "<script src" not in markup
+    assert "cdn" not in markup.lower()
+    assert "requirejs" not in markup

@@ -1,0 +1,89 @@
+"""The built HTML book: every page present, nothing loaded from other hosts, no hidden leftovers."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from analyses import bib
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.built
+
+HTML = ROOT / "_build" / "html"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def pages():
+    return sorted(p for p in HTML.rglob("*.html") if not {"_static", "_sources"} & set(p.parts))
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part.get("chapters", [])]
+    return files
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    if not (HTML / "index.html").exists():
+        pytest.fail("no built book in _build/html: run `make book` (make test builds it first)")
+
+
+def test_every_toc_entry_has_a_page():
+    for entry in _toc_files():
+        assert (HTML / f"{entry}.html").exists(), entry
+
+
+def _external(url: str | None) -> bool:
+    if not url:
+        return False
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https", "") and bool(parsed.netloc) and parsed.hostname not in LOCAL_HOSTS
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.relative_to(HTML).as_posix())
+def test_page_loads_nothing_from_other_hosts(page):
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    loaded = [tag.get("src") for tag in soup.find_all(["script", "img", "iframe", "audio", "video", "source", "embed"])]
+    loaded += [tag.get("href") for tag in soup.find_all("link") if set(tag.get("rel", [])) - {"canonical", "next", "prev", "index", "search"}]
+    loaded += [tag.get("data") for tag in soup.find_all("object")]
+    offenders = [url for url in loaded if _external(url)]
+    assert offenders == []
+
+
+def test_stylesheets_import_nothing_from_other_hosts():
+    for css in (HTML / "_static").rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        assert not re.search(r"(@import|url\()\s*['\"]?https?://", text), css.name
+
+
+def test_vega_bundle_only_on_pages_with_charts():
+    assert (HTML / "_static" / "vega-bundle.js").stat().st_size > 100_000
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        has_chart = 'class="book-chart"' in text
+        assert ("vega-bundle.js" in text) == has_chart, page.name
+
+
+def test_injected_parameters_never_show():
+    for page in pages():
+        assert "injected-parameters" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_references_page_lists_every_entry():
+    text = (HTML / "references.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(text, "html.parser")
+    assert len(soup.select("div.citation")) == len(bib.keys())
+
+
+def test_reproducibility_page_has_computed_tables():
+    text = (HTML / "reproducibility.html").read_text(encoding="utf-8")
+    assert "90-about-the-data.ipynb" in text
+    assert "jupyter-book" in text and "altair" in text
