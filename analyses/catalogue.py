@@ -29,6 +29,7 @@ def tables(data_dir=data.DATA_DIR) -> pd.DataFrame:
             "table": res["name"],
             "file": f"data/{res['path']}",
             "title": res["title"],
+            "description": res["description"],
             "rows": len(own),
             "primary": int((own["evidence"] == "primary").sum()),
             "secondary": int((own["evidence"] == "secondary").sum()),
@@ -46,14 +47,17 @@ def evidence_counts(data_dir=data.DATA_DIR) -> pd.DataFrame:
     return counts.reset_index().melt(id_vars="table", var_name="evidence", value_name="rows")
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """The catalogue as a MyST table, sources as citations that link to the References page."""
-    lines = ["| Table | Rows: primary / secondary | Sources |", "|---|---|---|"]
+def markdown_list(frame: pd.DataFrame) -> str:
+    """The catalogue as a MyST definition list (reads well on a phone), sources as citations."""
+    entries = []
     for row in frame.itertuples():
         cites = "; ".join(f"{{cite:t}}`{key}`" for key in row.sources)
-        lines.append(f"| **{row.title}**<br>`{row.file}`<br>checksum `{row.sha256}` "
-                     f"| {row.primary} / {row.secondary} | {cites} |")
-    return "\n".join(lines)
+        entries.append(
+            f"**{row.title}** (`{row.file}`)\n"
+            f": {row.description}\n"
+            f": {row.rows} rows, {row.primary} read in the primary source and {row.secondary} "
+            f"in a secondary report. Sources: {cites}. Checksum `{row.sha256}`.")
+    return "\n\n".join(entries)
 
 
 def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame):
@@ -62,9 +66,9 @@ def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame):
 
     from analyses import charts
 
-    chart = alt.Chart(counts, title=alt.Title(
+    chart = alt.Chart(counts, title=charts.title(
         "Where the book's figures were read",
-        subtitle="Rows of each data table, by the kind of evidence behind them")).mark_bar().encode(
+        "Rows of each data table, by the kind of evidence behind them")).mark_bar().encode(
         y=alt.Y("table:N", title=None, sort="-x"),
         x=alt.X("rows:Q", title="Rows (sourced figures)", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("evidence:N", title="Read in", sort=list(data.EVIDENCE_LEVELS),

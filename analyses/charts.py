@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import textwrap
 from collections import Counter
 
 import altair as alt
@@ -49,6 +50,17 @@ def theme() -> alt.theme.ThemeConfig:
             "point": {"color": PALETTE[0]},
         },
     }
+
+
+TITLE_WIDTH = 44  # characters per title line that fit a 390 px phone screen
+
+
+def title(text: str, subtitle: str = "") -> alt.Title:
+    """A chart title wrapped into lines short enough for a phone (Vega does not wrap titles)."""
+    wrapped = textwrap.wrap(text, TITLE_WIDTH)
+    if not subtitle:
+        return alt.Title(wrapped)
+    return alt.Title(wrapped, subtitle=textwrap.wrap(subtitle, TITLE_WIDTH + 12))
 
 
 class ChartError(ValueError):

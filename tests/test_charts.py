@@ -79,3 +79,17 @@ def test_rendered_chart_loads_nothing_from_other_hosts():
     assert "<script src" not in markup
     assert "cdn" not in markup.lower()
     assert "requirejs" not in markup
+
+
+def test_titles_wrap_to_phone_width():
+    wrapped = charts.title("A fairly long chart title that would overflow a phone screen",
+                           "And a subtitle that is longer still, explaining what the bars show")
+    spec = wrapped.to_dict()
+    assert all(len(line) <= charts.TITLE_WIDTH for line in spec["text"])
+    assert len(spec["text"]) == 2 and len(spec["subtitle"]) == 2
+
+
+def test_title_text_of_wrapped_title_reads_as_one_line():
+    charts._occurrences.clear()
+    chart = charts.sourced(alt.Chart(ROWS, title=charts.title("Two bars", "sub")).mark_bar(), ROWS, "d")
+    assert charts.render(chart.to_dict())["text/plain"] == "<Chart: Two bars>"
