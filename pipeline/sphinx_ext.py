@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import platform
 import re
 from importlib import metadata
 from pathlib import Path
@@ -109,7 +110,8 @@ class PackageVersionsDirective(Directive):
     """The versions of the key packages the book was built with."""
 
     def run(self):
-        rows = [[name, metadata.version(name)] for name in KEY_PACKAGES]
+        rows = [["python", platform.python_version()]]
+        rows += [[name, metadata.version(name)] for name in KEY_PACKAGES]
         return [_table(["package", "version"], rows, "Key packages of the build environment")]
 
 
@@ -139,7 +141,15 @@ def _row(cells: list[str]) -> nodes.row:
     return row
 
 
+def _digest_of_this_extension(app: Sphinx, config) -> None:
+    # A changed extension changes this config value, which makes Sphinx rebuild every page
+    # instead of keeping pages written by the previous version.
+    config.book_extension_digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("book_extension_digest", "", "env")
+    app.connect("config-inited", _digest_of_this_extension)
     app.connect("source-read", _note_glue_sources)
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes' handlers
     app.connect("build-finished", _write_bundle)
