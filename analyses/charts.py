@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import math
 import textwrap
 from collections import Counter
 
@@ -43,8 +44,9 @@ def theme() -> alt.theme.ThemeConfig:
             "view": {"stroke": None},
             "range": {"category": PALETTE},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "offset": 10},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 180},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 180, "tickCount": 6},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
+                       "labelLimit": 0},
             "bar": {"color": PALETTE[0]},
             "line": {"color": PALETTE[0]},
             "point": {"color": PALETTE[0]},
@@ -103,7 +105,8 @@ def source_line(pairs: list[list[str | None]]) -> str:
         label = bib.short_labels([source])[0]
         if copy:
             label += f", as reported by {bib.short_labels([copy])[0]}"
-        parts.append(label)
+        if label not in parts:  # two works of one author and year read alike here
+            parts.append(label)
     return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) + "."
 
 
@@ -115,7 +118,8 @@ def render(spec: dict, **_ignored) -> dict[str, str]:
     meta = spec.get("usermeta") or {}
     if not meta.get("description") or not meta.get("sources"):
         raise ChartError("chart drawn without charts.sourced(...): no description or sources")
-    spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    spec_json = json.dumps(_json_safe(spec), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                           allow_nan=False)
     digest = hashlib.sha256(spec_json.encode("utf-8")).hexdigest()[:16]
     _occurrences[digest] += 1
     count = _occurrences[digest]
@@ -150,6 +154,17 @@ _EMBED_SCRIPT = """(function (id, specId) {
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }
   else { draw(); }
 })(%%s, %%s);""" % json.dumps(EMBED_OPTIONS)
+
+
+def _json_safe(value):
+    """The spec with missing values (NaN) as null: JSON has no NaN and the browser rejects it."""
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _title_text(spec: dict) -> str:

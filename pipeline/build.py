@@ -98,6 +98,9 @@ def execute(source: Path, parameters: dict | None = None, output: Path | None = 
         message = (f"cell {err.cell_index} (`{first_line[:60]}`) raised {err.ename}: "
                    f"{err.evalue}\n      failed notebook kept in {display_path(kept)}")
         return Outcome(source, "failed", time.perf_counter() - started, message)
+    except Exception as err:  # the kernel or papermill itself failed: report, do not crash the build
+        return Outcome(source, "failed", time.perf_counter() - started,
+                       f"could not execute: {type(err).__name__}: {err}")
     finally:
         os.environ.pop(data.READS_LOG_ENV, None)
     reads = [line for line in reads_log.read_text(encoding="utf-8").splitlines() if line]

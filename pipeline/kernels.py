@@ -1,12 +1,19 @@
 """Kernel manager for executing chapters: IPC sockets instead of loopback TCP ports."""
 
+import tempfile
+from pathlib import Path
+
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 
 class IPCKernelManager(AsyncKernelManager):
-    """Local IPC transport: no ports to collide between parallel chapters, no TCP warning."""
+    """Local IPC sockets, each kernel in its own folder so parallel chapters never collide."""
 
     @default("transport")
     def _default_transport(self) -> str:
         return "ipc"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        return str(Path(tempfile.mkdtemp(prefix="book-kernel-")) / "kernel")

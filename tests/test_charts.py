@@ -93,3 +93,14 @@ def test_title_text_of_wrapped_title_reads_as_one_line():
     charts._occurrences.clear()
     chart = charts.sourced(alt.Chart(ROWS, title=charts.title("Two bars", "sub")).mark_bar(), ROWS, "d")
     assert charts.render(chart.to_dict())["text/plain"] == "<Chart: Two bars>"
+
+
+def test_missing_values_become_null_so_the_browser_can_parse_the_spec():
+    charts._occurrences.clear()
+    rows = ROWS.assign(value=[1.0, float("nan")])
+    chart = charts.sourced(alt.Chart(rows).mark_bar().encode(x="value:Q", y="label:N"), rows, "d")
+    markup = charts.render(chart.to_dict())["text/html"]
+    spec_text = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', markup, re.S).group(1)
+    assert "NaN" not in spec_text
+    values = json.loads(spec_text)["datasets"]
+    assert any(row["value"] is None for rows_ in values.values() for row in rows_)
