@@ -44,7 +44,7 @@ def theme() -> alt.theme.ThemeConfig:
             "view": {"stroke": None},
             "range": {"category": PALETTE},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "offset": 10},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 180, "tickCount": 6},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 150, "tickCount": 6},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
                        "labelLimit": 0},
             "bar": {"color": PALETTE[0]},
@@ -54,7 +54,7 @@ def theme() -> alt.theme.ThemeConfig:
     }
 
 
-TITLE_WIDTH = 44  # characters per title line that fit a 390 px phone screen
+TITLE_WIDTH = 34  # characters per title line that fit a 390 px phone screen
 
 
 def title(text: str, subtitle: str = "") -> alt.Title:
@@ -62,7 +62,7 @@ def title(text: str, subtitle: str = "") -> alt.Title:
     wrapped = textwrap.wrap(text, TITLE_WIDTH)
     if not subtitle:
         return alt.Title(wrapped)
-    return alt.Title(wrapped, subtitle=textwrap.wrap(subtitle, TITLE_WIDTH + 12))
+    return alt.Title(wrapped, subtitle=textwrap.wrap(subtitle, TITLE_WIDTH + 14))
 
 
 class ChartError(ValueError):

@@ -46,11 +46,11 @@ def totals_compared(circle_table: pd.DataFrame, readings: pd.DataFrame) -> alt.C
     rows = [
         {"total": "Outer circle (DiPLab)", "kind": "Study", "persons": int(outer["persons"]),
          "source": outer["source"], "via": outer["via"]},
-        {"total": "Three circles added (double counting)", "kind": "Book's arithmetic",
+        {"total": "Three circles added", "kind": "Book's arithmetic",
          "persons": workforce.mistaken_total(circle_table), "source": outer["source"], "via": outer["via"]},
     ]
-    names = {"press_sum_poleemploi": "Press total: Pôle emploi news site", "press_sum_silicon": "Press total: Silicon.fr",
-             "critics_total": "Critics' reading of the total"}
+    names = {"press_sum_poleemploi": "Pôle emploi news site", "press_sum_silicon": "Silicon.fr",
+             "critics_total": "Critics' reading"}
     for reading in readings.itertuples():
         rows.append({"total": names[reading.reading], "kind": "Critics" if reading.reading == "critics_total" else "Press",
                      "persons": int(reading.persons), "source": reading.source, "via": reading.via})
@@ -59,7 +59,7 @@ def totals_compared(circle_table: pd.DataFrame, readings: pd.DataFrame) -> alt.C
         "Adding the circles counts people twice",
         "Totals of micro-workers in France put forward in 2019, persons")).mark_bar().encode(
         y=alt.Y("total:N", title=None, sort=list(frame["total"])),
-        x=alt.X("persons:Q", title="Persons", axis=alt.Axis(format="~s")),
+        x=alt.X("persons:Q", title="Persons", axis=alt.Axis(format="~s", tickCount=4)),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(range=charts.PALETTE[:4])),
         tooltip=[alt.Tooltip("total:N", title="Total"), alt.Tooltip("persons:Q", title="Persons", format=",")],
     ).properties(height=alt.Step(34))
@@ -87,14 +87,17 @@ def headcount_points(headcounts: pd.DataFrame, circle_table: pd.DataFrame) -> pd
 
 def headcounts_log(points: pd.DataFrame) -> alt.LayerChart:
     """Claimed against independently estimated headcounts, on a logarithmic scale."""
-    order = ["Amazon Mechanical Turk", "Zhubajie / Witmart", "Foule Factory / Wirk", "Micro-work platforms in France",
-             "Micro-work sites worldwide", "Online labour platforms worldwide"]
-    x = alt.X("persons_low:Q", title="Persons or profiles (logarithmic scale)",
-              scale=alt.Scale(type="log", domain=[1000, 300_000_000]), axis=alt.Axis(format="~s"))
-    y = alt.Y("population:N", title=None, sort=order)
+    short = {"Amazon Mechanical Turk": "Mechanical Turk", "Zhubajie / Witmart": "Zhubajie / Witmart",
+             "Foule Factory / Wirk": "Wirk (Foule Factory)", "Micro-work platforms in France": "France, micro-work",
+             "Micro-work sites worldwide": "World, micro-work", "Online labour platforms worldwide": "World, online labour"}
+    points = points.assign(platform=points["population"].map(short))
+    x = alt.X("persons_low:Q", title="Persons or profiles (log scale)",
+              scale=alt.Scale(type="log", domain=[1000, 300_000_000]),
+              axis=alt.Axis(format="~s", values=[1_000, 100_000, 10_000_000]))
+    y = alt.Y("platform:N", title=None, sort=list(short.values()))
     color = alt.Color("kind_label:N", title=None, scale=alt.Scale(range=[charts.PALETTE[5], charts.PALETTE[0]]),
                       sort=["Platform's own claim", "Independent estimate"])
-    tooltip = [alt.Tooltip("population:N", title="Platform"), alt.Tooltip("measure:N", title="Counts"),
+    tooltip = [alt.Tooltip("population:N", title="Platform or population"), alt.Tooltip("measure:N", title="Counts"),
                alt.Tooltip("kind_label:N", title="Kind"), alt.Tooltip("year:Q", title="Year", format="d"),
                alt.Tooltip("persons_low:Q", title="Figure (low)", format=","),
                alt.Tooltip("persons_high:Q", title="Figure (high)", format=","),
@@ -132,14 +135,14 @@ def sensitivity_sliders(gross: float, multihoming: float, active_share: float, r
         label="datum.measure == 'registered' ? 'People registered' : 'Active at least monthly'",
     ).mark_bar().encode(
         y=alt.Y("label:N", title=None, sort=["People registered", "Active at least monthly"]),
-        x=alt.X("persons:Q", title="Persons", scale=alt.Scale(domain=[0, gross]), axis=alt.Axis(format="~s")),
+        x=alt.X("persons:Q", title="Persons", scale=alt.Scale(domain=[0, gross]), axis=alt.Axis(format="~s", tickCount=4)),
         color=alt.Color("label:N", legend=None, scale=alt.Scale(range=[charts.PALETTE[4], charts.PALETTE[0]])),
         tooltip=[alt.Tooltip("label:N", title="Measure"), alt.Tooltip("persons:Q", title="Persons", format=",.0f")],
     ).add_params(m, a)
     rules = alt.Chart(references).mark_rule(strokeDash=[4, 3], color="#555").encode(
         x="persons:Q", tooltip=[alt.Tooltip("label:N", title="Reference"), alt.Tooltip("persons:Q", format=",")])
-    texts = alt.Chart(references).mark_text(align="left", dx=4, dy=-6, fontSize=11, color="#333").encode(
-        x="persons:Q", y=alt.value(8), text="short:N")
+    texts = alt.Chart(references.assign(row=[8 + 13 * i for i in range(len(references))])).mark_text(
+        align="left", dx=4, fontSize=11, color="#333").encode(x="persons:Q", y=alt.Y("row:Q", scale=None), text="short:N")
     chart = alt.layer(bars, rules, texts, title=charts.title(
         "Move the assumptions, watch the estimate",
         "Registrations implied by the DiPLab outer circle, turned into people and monthly actives")
