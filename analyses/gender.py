@@ -37,6 +37,14 @@ def hours_minutes(total_minutes: float) -> str:
     return f"{sign}{rounded // 60}h{rounded % 60:02d}"
 
 
+DAYS_PER_WEEK = 7
+
+
+def daily_minutes(hours_per_week: float) -> float:
+    """Weekly hours as minutes per average day, the unit of the time-use survey (all days count)."""
+    return 60 * hours_per_week / DAYS_PER_WEEK
+
+
 def share_pct(part: float, whole: float) -> float:
     """`part` as a percentage of `whole`; the whole must be positive."""
     if whole <= 0:

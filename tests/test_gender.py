@@ -104,3 +104,8 @@ def test_insee_table_domestic_parts_add_up_to_the_total():
         index=["household_type", "sex"], columns="activity", values="minutes")
     parts = rows["housework_shopping"] + rows["childcare"] + rows["diy_gardening"]
     assert (parts == rows["domestic_total"]).all()
+
+
+def test_weekly_hours_spread_over_every_day_of_the_week():
+    assert gender.daily_minutes(7) == 60
+    assert gender.daily_minutes(20) == pytest.approx(171.43, abs=0.01)   # 1,200 minutes / 7
