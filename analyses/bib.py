@@ -31,12 +31,6 @@ def keys(path: Path = BIB_FILE) -> frozenset[str]:
     return frozenset(entries(path))
 
 
-def short_label(key: str, path: Path = BIB_FILE) -> str:
-    """'Le Ludec, Tubaro and Casilli (2019)' style label for one key, as in the References page."""
-    entry = entries(path)[key]
-    return _label(entry)
-
-
 def short_labels(keys_in_order: list[str], path: Path = BIB_FILE) -> list[str]:
     """Labels for several keys, first occurrence order, duplicates dropped."""
     found = entries(path)

@@ -1,0 +1,72 @@
+"""Pay and poverty arithmetic, with expected values worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from analyses import poverty
+
+
+def test_hourly_pay_with_unpaid_time():
+    # 30 dollars for 6 paid hours and 2 unpaid hours: 30 / 8 = 3.75 an hour
+    assert poverty.hourly_with_unpaid_time(30, 6, 2) == 3.75
+    # ILO: 4.43 per paid hour, 3.31 per hour of all time -> 1 - 3.31/4.43 = 25.28 % unpaid
+    assert poverty.unpaid_share(4.43, 3.31) == pytest.approx(0.25282, abs=1e-5)
+    with pytest.raises(ValueError):
+        poverty.unpaid_share(3, 4)
+
+
+def test_currency_and_shares():
+    assert poverty.usd_to_eur(11.81, 1.181) == pytest.approx(10.0)
+    assert poverty.share_of(2, 8) == 25
+
+
+def test_consumption_units_modified_oecd():
+    assert poverty.consumption_units(1) == 1
+    assert poverty.consumption_units(2) == 1.5
+    # couple with two children under 14: 1 + 0.5 + 2 * 0.3 = 2.1
+    assert poverty.consumption_units(2, children_under_14=2) == pytest.approx(2.1)
+    # single parent, one teenager, one young child: 1 + 0.5 + 0.3 = 1.8
+    assert poverty.consumption_units(1, children_14_plus=1, children_under_14=1) == pytest.approx(1.8)
+    with pytest.raises(ValueError):
+        poverty.consumption_units(0)
+
+
+def test_thresholds():
+    # Insee 2016: median 20,520 a year; 60 % -> 1,026 a month; 50 % -> 855 a month
+    assert poverty.monthly_threshold(20_520, 0.6) == pytest.approx(1_026)
+    assert poverty.monthly_threshold(20_520, 0.5) == pytest.approx(855)
+    assert poverty.household_threshold(1_026, 2.1) == pytest.approx(2_154.6)
+
+
+def test_testimony_income():
+    # 15 an hour, 20 hours a week: 300 a week * 52 / 12 = 1,300 a month
+    assert poverty.monthly_from_hourly(15, 20) == pytest.approx(1_300)
+    # one hour a day, 7 days a week, at 13.846...: 7 h/week * 52/12 = 30.333 h a month
+    assert poverty.monthly_from_daily(1, 1, 7) == pytest.approx(30.3333, abs=1e-4)
+    assert poverty.hourly_from_monthly(420, 7) == pytest.approx(13.846, abs=1e-3)
+    assert poverty.after_contributions(1_300, 0.22) == pytest.approx(1_014)
+    # 1,026 a month at 15 an hour: 1,026 / (15 * 4.3333) = 15.785 hours a week
+    assert poverty.hours_per_week_to_reach(1_026, 15) == pytest.approx(15.785, abs=1e-3)
+    with pytest.raises(ValueError):
+        poverty.after_contributions(100, 1.2)
+
+
+def test_lognormal_fitted_to_mean_and_share_below():
+    mu, sigma = poverty.lognormal_from_mean_and_share_below(21, 5, 2 / 3)
+    # by hand: z = 0.4307, ln(5/21) = -1.4351, sigma = z + sqrt(z^2 + 2.8702) = 2.1789
+    assert sigma == pytest.approx(2.1789, abs=1e-3)
+    assert mu == pytest.approx(math.log(21) - sigma ** 2 / 2)
+    assert math.exp(mu + sigma ** 2 / 2) == pytest.approx(21)
+    assert 1 - poverty.lognormal_share_above(mu, sigma, 5) == pytest.approx(2 / 3)
+    assert poverty.lognormal_median(mu) == pytest.approx(1.95, abs=0.01)
+    with pytest.raises(ValueError):
+        poverty.lognormal_from_mean_and_share_below(21, 0, 0.5)
+
+
+def test_mean_consistency_bound():
+    assert poverty.minimum_mean_of_top(21, 0.1, 10) == pytest.approx(120)
+    assert poverty.minimum_mean_of_top(21, 1 / 3, 5) == pytest.approx(53)
+    assert poverty.minimum_mean_of_top(5, 0.5, 20) == 0
