@@ -70,3 +70,36 @@ def test_mean_consistency_bound():
     assert poverty.minimum_mean_of_top(21, 0.1, 10) == pytest.approx(120)
     assert poverty.minimum_mean_of_top(21, 1 / 3, 5) == pytest.approx(53)
     assert poverty.minimum_mean_of_top(5, 0.5, 20) == 0
+
+
+def test_thresholds_computed_from_medians_match_those_insee_publishes():
+    """Independent check of two tables: 60 % of each median, by month, rounds to Insee's threshold."""
+    from analyses import data
+
+    medians = data.load("median_living_standard").set_index("year")["median_annual_eur"]
+    published = data.load("poverty_thresholds")
+    for row in published[published["share_of_median_pct"] == 60].itertuples():
+        computed = poverty.monthly_threshold(medians[row.year], 0.6)
+        assert round(computed) == pytest.approx(row.threshold_monthly_eur, abs=1), row.year
+
+
+def test_consumption_weights_in_data_are_insee_scale():
+    from analyses import data
+
+    weights = data.load("consumption_units").set_index("person")["weight"]
+    assert poverty.consumption_units(2, children_under_14=2, first_adult=weights["first_adult"],
+                                     other_person_14_plus=weights["other_person_14_plus"],
+                                     child_under_14=weights["child_under_14"]) == pytest.approx(2.1)
+
+
+def test_testimony_chart_binds_an_hours_slider():
+    import pandas as pd
+
+    from analyses import poverty_charts as pc
+
+    workers = pd.DataFrame({"worker": ["a"], "hourly_eur": [15.0], "hours_per_week": [20.0]})
+    thresholds = pd.DataFrame({"household": ["alone"], "units": [1.0], "threshold": [1062.5]})
+    rows = pd.DataFrame({"source": ["afp2019levif"], "via": [None]})
+    chart = pc.testimonies_slider(workers, thresholds, rows, 0.22).to_dict()
+    (param,) = chart["params"]  # Altair lifts a layer's parameters to the top of the spec
+    assert param["name"] == "hours_factor" and param["bind"]["input"] == "range"
