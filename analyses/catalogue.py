@@ -33,6 +33,7 @@ def tables(data_dir=data.DATA_DIR) -> pd.DataFrame:
             "rows": len(own),
             "primary": int((own["evidence"] == "primary").sum()),
             "secondary": int((own["evidence"] == "secondary").sum()),
+            "assessment": int((own["evidence"] == "assessment").sum()),
             "sources": cited,
             "sha256": data.sha256(data_dir / res["path"])[:CHECKSUM_DIGITS],
         })
@@ -55,9 +56,13 @@ def markdown_list(frame: pd.DataFrame) -> str:
         entries.append(
             f"**{row.title}** (`{row.file}`)\n"
             f": {row.description}\n"
-            f": {row.rows} rows, {row.primary} read in the primary source and {row.secondary} "
-            f"in a secondary report. Sources: {cites}. Checksum `{row.sha256}`.")
+            f": {row.rows} rows: {row.primary} read in the primary source, {row.secondary} in a secondary "
+            f"report{_assessments(row.assessment)}. Sources: {cites}. Checksum `{row.sha256}`.")
     return "\n\n".join(entries)
+
+
+def _assessments(count: int) -> str:
+    return f", {count} the book's own assessment" if count else ""
 
 
 def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame):
@@ -73,14 +78,14 @@ def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame):
         x=alt.X("rows:Q", title="Rows (sourced figures)", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("evidence:N", title="Read in", sort=list(data.EVIDENCE_LEVELS),
                         scale=alt.Scale(domain=list(data.EVIDENCE_LEVELS),
-                                        range=[charts.PALETTE[0], charts.PALETTE[1]])),
+                                        range=charts.PALETTE[:len(data.EVIDENCE_LEVELS)])),
         tooltip=[alt.Tooltip("table:N", title="Table"), alt.Tooltip("evidence:N", title="Read in"),
                  alt.Tooltip("rows:Q", title="Rows")],
     )
     total = int(counts["rows"].sum())
-    secondary = int(counts.loc[counts["evidence"] == "secondary", "rows"].sum())
-    description = (f"Horizontal stacked bars, one per data table, splitting its rows into those read in "
-                   f"the primary source and those read in a secondary report. Across the "
-                   f"{counts['table'].nunique()} tables, {total - secondary} of {total} rows come "
-                   f"from primary sources and {secondary} from secondary reports.")
+    by_level = counts.groupby("evidence")["rows"].sum()
+    description = (f"Horizontal stacked bars, one per data table, splitting its rows by the evidence behind "
+                   f"them. Across the {counts['table'].nunique()} tables, {by_level['primary']} of {total} rows "
+                   f"come from primary sources, {by_level['secondary']} from secondary reports and "
+                   f"{by_level.get('assessment', 0)} are the book's own assessments.")
     return charts.sourced(chart, rows, description)

@@ -6,9 +6,9 @@ returns a typed DataFrame only when the file passes every rule; otherwise it rai
 build can stop with one readable line instead of a traceback.
 
 Every table carries the provenance columns `source` (a key of references.bib), `locator`
-(where the figure stands in the source), `evidence` (read in the primary source, or in a
-secondary report of it) and `via` (the key of that secondary report, required when the
-evidence is secondary).
+(where the figure stands in the source), `evidence` (read in the primary source, in a
+secondary report of it, or the book's own assessment of what the source shows) and `via`
+(the key of that secondary report, required when the evidence is secondary).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ DATA_DIR = ROOT / "data"
 PACKAGE_FILE = "datapackage.json"
 
 PROVENANCE_FIELDS = ("source", "locator", "evidence", "via")
-EVIDENCE_LEVELS = ("primary", "secondary")
+EVIDENCE_LEVELS = ("primary", "secondary", "assessment")
 READS_LOG_ENV = "BOOK_READS_LOG"
 
 
@@ -306,8 +306,8 @@ def _check_rows(columns: dict[str, list], res: dict, where: str, bib_keys: froze
         if evidence == "secondary" and via is None:
             problems.append(Problem(where, "secondary evidence must name the copy read in 'via'",
                                     i + 1, "via"))
-        if evidence == "primary" and via is not None:
-            problems.append(Problem(where, "primary evidence cannot have a 'via' copy", i + 1, "via", via))
+        if evidence in ("primary", "assessment") and via is not None:
+            problems.append(Problem(where, f"{evidence} evidence cannot have a 'via' copy", i + 1, "via", via))
     return problems
 
 

@@ -13,6 +13,7 @@ import math
 from statistics import NormalDist
 
 WEEKS_PER_MONTH = 52 / 12  # weeks in an average month
+OFFICIAL_SHARE_OF_MEDIAN = 0.6  # Insee's poverty line: 60 % of the median living standard
 
 
 # --- hourly pay ------------------------------------------------------------------------------

@@ -1,0 +1,72 @@
+"""What could regulation do? The levy scenario, built on the workforce and pay arithmetic.
+
+A levy collected by platforms on micro-work payments in France, the way they take their
+commission: its yield depends on how many people are paid (analyses.workforce), how much they
+are paid (analyses.poverty) and the rate. Every result is a scenario with stated assumptions.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analyses import poverty, workforce
+
+MONTHS_PER_YEAR = 12
+
+
+def full_time_hours_per_month(monthly_minimum: float, hourly_minimum: float) -> float:
+    """Hours in a full-time month, read off the minimum wage: monthly amount over hourly rate."""
+    return monthly_minimum / hourly_minimum
+
+
+def payments_from_headcount(persons: float, monthly_income: float) -> float:
+    """Annual micro-work payments if `persons` each earn `monthly_income` a month."""
+    return persons * monthly_income * MONTHS_PER_YEAR
+
+
+def payments_from_full_time(full_time_equivalents: float, hourly: float, hours_per_month: float) -> float:
+    """Annual payments for a number of full-time jobs paid `hourly` for `hours_per_month`."""
+    weekly_hours = hours_per_month / poverty.WEEKS_PER_MONTH
+    return full_time_equivalents * poverty.monthly_from_hourly(hourly, weekly_hours) * MONTHS_PER_YEAR
+
+
+def levy(payments: float, rate: float) -> float:
+    """Yield of a levy at `rate` (0-1) on annual payments."""
+    if not 0 <= rate < 1:
+        raise ValueError("the levy rate is a proportion between 0 and 1")
+    return payments * rate
+
+
+def levy_scenarios(headcounts: dict[str, float], monthly_income: float, full_time: float,
+                   hourly_rates: dict[str, float], hours_per_month: float, rate: float) -> pd.DataFrame:
+    """One row per scenario: who is paid, how, the annual payments, the levy and its yield per person.
+
+    Headcount scenarios pay every counted person the average monthly income; full-time
+    scenarios pay the full-time equivalents at an hourly rate. Per-person yields divide by the
+    people counted in each scenario (for full-time scenarios, the full-time equivalents).
+    """
+    rows = []
+    for name, persons in headcounts.items():
+        paid = payments_from_headcount(persons, monthly_income)
+        rows.append({"scenario": name, "basis": "headcount", "persons": persons, "payments": paid,
+                     "levy": levy(paid, rate), "levy_per_person": levy(paid, rate) / persons})
+    for name, hourly in hourly_rates.items():
+        paid = payments_from_full_time(full_time, hourly, hours_per_month)
+        rows.append({"scenario": name, "basis": "full_time", "persons": full_time, "payments": paid,
+                     "levy": levy(paid, rate), "levy_per_person": levy(paid, rate) / full_time})
+    return pd.DataFrame(rows)
+
+
+def headcount_scenarios(estimate: pd.DataFrame, critics_total: float, labels: dict[str, str]) -> dict[str, float]:
+    """The workforce scenarios of the levy: the three DiPLab circles and the critics' total."""
+    persons = workforce.circles(estimate).set_index("circle")["persons"]
+    scenarios = {labels[circle]: float(persons[circle]) for circle in workforce.CIRCLES}
+    scenarios[labels["critics_total"]] = float(critics_total)
+    return scenarios
+
+
+def years_to_earn(target: float, annual_income: float) -> float:
+    """Years of income needed to accumulate `target` (e.g. the earnings that validate a right)."""
+    if annual_income <= 0:
+        raise ValueError("the income must be positive")
+    return target / annual_income
