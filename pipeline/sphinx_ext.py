@@ -80,8 +80,10 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 
 def _note_glue_sources(app: Sphinx, docname: str, source: list[str]) -> None:
+    # Paths in a glue role are relative to the page that pastes the value.
+    folder = Path(app.env.doc2path(docname)).parent
     for path in set(CROSS_GLUE.findall(source[0])):
-        app.env.note_dependency(str(Path(app.srcdir) / path))
+        app.env.note_dependency(str((folder / path).resolve()))
 
 
 class ExecutionTableDirective(Directive):
