@@ -297,11 +297,17 @@ def _check_rows(columns: dict[str, list], res: dict, where: str, bib_keys: froze
                                         ", ".join(map(str, value))))
             else:
                 seen[value] = i + 1
+    key_lists = [f["name"] for f in schema["fields"] if f.get("bibkeys")]
     for i in range(n_rows):
         for column in ("source", "via"):
             key = columns[column][i]
             if key is not None and key not in bib_keys:
                 problems.append(Problem(where, "is not a key of references.bib", i + 1, column, key))
+        for column in key_lists:
+            for key in (columns[column][i] or "").split(";"):
+                if key.strip() not in bib_keys:
+                    problems.append(Problem(where, f"'{key.strip()}' is not a key of references.bib",
+                                            i + 1, column, columns[column][i]))
         evidence, via = columns["evidence"][i], columns["via"][i]
         if evidence == "secondary" and via is None:
             problems.append(Problem(where, "secondary evidence must name the copy read in 'via'",

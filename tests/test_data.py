@@ -163,3 +163,22 @@ def test_reads_are_logged_for_the_pipeline(package_dir, tmp_path, monkeypatch):
     monkeypatch.setenv(data.READS_LOG_ENV, str(log))
     data.load("shares", package_dir)
     assert log.read_text().strip().endswith("shares.csv")
+
+
+def test_lists_of_source_keys_are_checked_too(package_dir):
+    import json
+
+    descriptor = json.loads((package_dir / "datapackage.json").read_text())
+    descriptor["resources"][0]["schema"]["fields"].insert(
+        3, {"name": "sources", "type": "string", "description": "keys", "bibkeys": True})
+    (package_dir / "datapackage.json").write_text(json.dumps(descriptor))
+    path = package_dir / "shares.csv"
+    lines = path.read_text().splitlines()
+    header, *rows = lines
+    cells = [header.split(",")]
+    out = [",".join(cells[0][:3] + ["sources"] + cells[0][3:])]
+    out.append(",".join(rows[0].split(",")[:3] + ["insee2019portrait;nobody2099"] + rows[0].split(",")[3:]))
+    out.append(",".join(rows[1].split(",")[:3] + ["insee2019portrait"] + rows[1].split(",")[3:]))
+    path.write_text("\n".join(out) + "\n")
+    message = _only_problem(package_dir)
+    assert "row 1" in message and "column 'sources'" in message and "'nobody2099' is not a key" in message

@@ -1,0 +1,158 @@
+"""The dispatch checked claim by claim: the ledger's figures come from the data, never typed.
+
+`data/claims.csv` writes figures as `[[name]]` placeholders. `figures()` computes every named
+figure from the data tables with the same functions the chapters use, and `fill()` puts them
+into the text, so the ledger cannot drift from the chapters.
+"""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+
+from analyses import charts, data, gender, poverty, workforce
+
+PLACEHOLDER = re.compile(r"\[\[([a-z_0-9:]+)\]\]")
+VERDICTS = ["supported", "needs nuance", "not supported by the sources found", "contradicted",
+            "not checkable: personal testimony"]
+CHAPTERS = {"workforce": ("How many click workers?", "chapter-workforce"),
+            "gender": ("Who clicks? Gender and the triple day", "chapter-gender"),
+            "pay": ("Paid by the click: pay and poverty", "chapter-pay"),
+            "regulation": ("What could regulation do?", "chapter-regulation")}
+
+
+class PlaceholderError(KeyError):
+    """A claim names a figure that the data do not provide."""
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+def figures() -> dict[str, str]:
+    """Every figure the ledger can cite, formatted for reading, computed from the data tables."""
+    values: dict[str, str] = {}
+    dispatch = data.load("dispatch_figures").set_index("figure")
+    for name, row in dispatch.iterrows():
+        if row["unit"] == "year":
+            values[f"dispatch:{name}"] = str(int(row["value_low"]))
+        else:
+            values[f"dispatch:{name}"] = _number(row["value_low"], 0 if float(row["value_low"]).is_integer() else 1)
+    values["dispatch:growth_low"] = _number(dispatch.loc["growth_rate", "value_low"])
+    values["dispatch:growth_high"] = _number(dispatch.loc["growth_rate", "value_high"])
+
+    circles = workforce.circles(data.load("france_estimate")).set_index("circle")
+    for circle in workforce.CIRCLES:
+        values[circle] = _number(circles.loc[circle, "persons"])
+    values["casual_ring_only"] = _number(circles.loc["casual", "ring_only"])
+    values["critics_total"] = _number(data.load("france_readings").set_index("reading").loc["critics_total", "persons"])
+
+    heads = data.load("headcounts").set_index(["population", "measure", "source"])
+    unique = heads.loc[("Amazon Mechanical Turk", "Unique workers", "ipeirotis_blog_howmany")]
+    active = heads.loc[("Amazon Mechanical Turk", "Workers active at any given time", "ipeirotis_blog_howmany")]
+    values.update(mturk_unique_low=_number(unique["persons_low"]), mturk_unique_high=_number(unique["persons_high"]),
+                  mturk_active_low=_number(active["persons_low"]), mturk_active_high=_number(active["persons_high"]))
+    witmart = data.load("headcounts").query("population == 'Zhubajie / Witmart'").set_index("source")["persons_low"]
+    values["witmart_2013_keynote"] = _number(witmart["witmart2013"])
+    values["witmart_2013_officials"] = _number(witmart["chinadaily2013cloud"])
+    values["gigstats_share"] = _number(data.load("europe_platform_work")["share_pct"].iloc[0])
+
+    growth = data.load("online_labour_growth").set_index("reading")
+    two = growth.loc["oli_two_years"]
+    values["oli_launch_annual"] = _number(growth.loc["oli_launch_annual", "growth_pct"])
+    values["oli_two_year_annual"] = _number(workforce.annualised_pct(
+        two["growth_pct"], workforce.months_between(two["window_start"], two["window_end"])), 1)
+    values["oli_five_year"] = _number(growth.loc["oli_five_years", "growth_pct"])
+    shares = data.load("supplier_countries").set_index(["series", "year", "country"])["share_pct"]
+    values["india_2021"] = _number(shares[("oli2020", 2021, "India")])
+    values["bangladesh_supplement"] = _number(shares[("oli_supplement_2017", 2017, "Bangladesh")])
+
+    women = data.load("women_shares").set_index("population")["women_pct"]
+    values["diplab_women"] = _number(women["diplab_foule_factory"], 1)
+    values["critics_women"] = _number(women["critics_most_active"], 1)
+    domestic = gender.time_use_minutes(data.load("time_use_2010").query("activity == 'domestic_total' and sex == 'women'"))
+    values["domestic_women_max"] = gender.hours_minutes(domestic["minutes"].max())
+
+    income = data.load("microwork_income").set_index(["survey", "measure"])["value"]
+    values["diplab_poor"] = _number(income[("diplab", "below_poverty_line")])
+    values["diplab_comparator"] = _number(income[("diplab", "national_comparator")])
+    rates = data.load("contribution_rates").set_index("year")["rate_pct"]
+    contribution = rates[rates.index.max()] / 100
+    values["amelie_net"] = _number(poverty.after_contributions(
+        poverty.monthly_from_hourly(dispatch.loc["amelie_pay", "value_low"], dispatch.loc["amelie_hours", "value_low"]),
+        contribution))
+    values["ferdinand_hourly"] = _number(poverty.hourly_from_monthly(
+        dispatch.loc["ferdinand_income", "value_low"],
+        dispatch.loc["ferdinand_hours", "value_low"] * dispatch.loc["ferdinand_days", "value_low"]), 2)
+    values["julie_drop"] = _number(100 * (1 - dispatch.loc["julie_hours_low", "value_low"]
+                                          / dispatch.loc["julie_hours", "value_low"]))
+
+    timeline = data.load("regulation_timeline")
+    dated = timeline.set_index("arena")
+    values["mturk_launch_year"] = str(dated.loc["Platforms", "date"].year)
+    ilo = timeline[timeline["arena"] == "ILO"].sort_values("date")
+    values["ilo_founded"] = str(ilo["date"].iloc[0].year)
+    values["centenary_year"] = str(ilo[ilo["event"].str.contains("centenary")]["date"].iloc[0].year)
+    france = timeline[timeline["arena"] == "France"].sort_values("date")
+    values["amendment_date"] = f"{france['date'].iloc[0].day} {france['date'].iloc[0]:%B %Y}"
+    eu = timeline[timeline["arena"] == "European Union"].sort_values("date")
+    values["temp_directive_year"] = str(eu["date"].iloc[0].year)
+    return values
+
+
+def fill(template: str, values: dict[str, str], claim_id: str = "") -> str:
+    """The template with every [[name]] replaced; PlaceholderError naming the claim and the name."""
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise PlaceholderError(f"claim '{claim_id}' uses [[{name}]], which no data table provides")
+        return values[name]
+
+    return PLACEHOLDER.sub(replace, template)
+
+
+def ledger(claims: pd.DataFrame, values: dict[str, str]) -> pd.DataFrame:
+    """The claims with their placeholders filled."""
+    filled = claims.copy()
+    for column in ("claim", "sources_say"):
+        filled[column] = [fill(text, values, cid) for text, cid in zip(claims[column], claims["claim_id"])]
+    return filled
+
+
+def ledger_markdown(filled: pd.DataFrame) -> str:
+    """The ledger as MyST, one section per chapter, each claim a short definition list."""
+    blocks = []
+    for chapter, (title, label) in CHAPTERS.items():
+        rows = filled[filled["chapter"] == chapter]
+        if rows.empty:
+            continue
+        blocks.append(f"### {title}\n\nDiscussed in {{ref}}`{label}`.")
+        for row in rows.itertuples():
+            cites = ", ".join(f"{{cite:t}}`{key.strip()}`" for key in row.sources.split(";"))
+            blocks.append(f"**{row.claim}**\n: *Verdict:* {row.verdict}\n: *What the sources say:* "
+                          f"{row.sources_say}\n: *Sources:* {cites}")
+    return "\n\n".join(blocks)
+
+
+def verdict_chart(claims: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: how many of the dispatch's claims got each verdict, by chapter."""
+    counts = claims.groupby(["verdict", "chapter"]).size().rename("claims").reset_index()
+    counts["chapter_title"] = counts["chapter"].map(lambda key: CHAPTERS[key][0])
+    chart = alt.Chart(counts, title=charts.title(
+        "How the dispatch's claims fare",
+        "Checkable statements of the 2019 dispatch by the book's verdict and the chapter that checks them")
+    ).mark_bar().encode(
+        y=alt.Y("verdict:N", title=None, sort=VERDICTS, scale=alt.Scale(domain=VERDICTS)),
+        x=alt.X("sum(claims):Q", title="Claims", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("chapter_title:N", title="Chapter", sort=[t for t, _ in CHAPTERS.values()],
+                        scale=alt.Scale(range=charts.PALETTE[:4])),
+        tooltip=[alt.Tooltip("verdict:N", title="Verdict"), alt.Tooltip("chapter_title:N", title="Chapter"),
+                 alt.Tooltip("sum(claims):Q", title="Claims")],
+    ).properties(height=alt.Step(32))
+    totals = claims["verdict"].value_counts()
+    parts = "; ".join(f"{verdict}: {totals.get(verdict, 0)}" for verdict in VERDICTS)
+    description = (f"Stacked horizontal bars of the {len(claims)} checked claims by verdict, coloured by chapter. "
+                   f"{parts}.")
+    return charts.sourced(chart, claims, description)

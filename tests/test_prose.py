@@ -1,0 +1,133 @@
+"""Guards on the prose: no typed numbers, and every glue key defined is used and vice versa.
+
+A number in the text must come from a computation (`{glue:text}`), so that it cannot drift
+from the data. The only numerals allowed in prose are years, dates and the legal references
+of an explicit short list.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from pipeline import notebooks
+from tests.conftest import ROOT
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+LEGAL_REFERENCES = [  # the explicit allowlist: identifiers of texts, not quantities
+    r"\(EU\) 2024/2831", r"2008/104/EC", r"No\. 193", r"2019-794 DC", r"[Aa]rticles? \d+(\(\d+\))?",
+    r"[Aa]rticles \d+, \d+ and \d+", r"R\. 351-9", r"L\. 7342-9",
+    r"SHA-256",  # the name of a standard checksum, not a quantity
+]
+STRIP = [
+    re.compile(r"^```.*?^```", re.S | re.M),     # fenced code and directives
+    re.compile(r"^\(.+?\)=\s*$", re.M),          # MyST target labels
+    re.compile(r"^:[a-z_-]+:.*$", re.M),         # directive options
+    re.compile(r"^\s*\d+\.\s", re.M),             # ordered-list markers
+    re.compile(r"\{[a-z:-]+\}`[^`]*`"),          # roles: glue, cite, ref
+    re.compile(r"`[^`]*`"),                      # inline code
+    re.compile(r"\$[^$]*\$"),                    # math
+    re.compile(r"\]\([^)]*\)"),                  # link targets
+    re.compile(r"<!--.*?-->", re.S),             # comments
+]
+NUMERAL = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def prose_pages() -> list[tuple[Path, str]]:
+    """(file, markdown text) of every page: top-level pages and the chapters' markdown cells."""
+    pages = [(p, p.read_text(encoding="utf-8")) for p in sorted(ROOT.glob("*.md")) if p.name != "README.md"]
+    for source in notebooks.chapter_sources():
+        cells = jupytext.read(source).cells
+        text = "\n\n".join(c.source for c in cells if c.cell_type == "markdown")
+        pages.append((source, text))
+    return pages
+
+
+def allowed(text: str, start: int, end: int) -> bool:
+    number = text[start:end]
+    if re.fullmatch(r"(19|20)\d\d", number):                             # a year
+        return True
+    after, before = text[end:end + 12], text[max(0, start - 30):start]
+    if re.match(rf"\s+({MONTHS})\b", after) and re.fullmatch(r"\d{1,2}", number):   # a date: 7 June
+        return True
+    for pattern in LEGAL_REFERENCES:
+        for match in re.finditer(pattern, text[max(0, start - 40):end + 40]):
+            offset = max(0, start - 40)
+            if match.start() + offset <= start and end <= match.end() + offset:
+                return True
+    return False
+
+
+def typed_numbers(text: str) -> list[tuple[int, str]]:
+    """(line, numeral) of each number written in the prose that is not allowed."""
+    cleaned = text
+    for pattern in STRIP:  # blank out what is not prose, keeping line numbers
+        cleaned = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), cleaned)
+    found = []
+    for match in NUMERAL.finditer(cleaned):
+        if not allowed(cleaned, match.start(), match.end()):
+            line = cleaned.count("\n", 0, match.start()) + 1
+            found.append((line, match.group(0)))
+    return found
+
+
+@pytest.mark.parametrize("page", [p for p, _ in prose_pages()], ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_typed_numbers_in_prose(page):
+    text = dict(prose_pages())[page]
+    offenders = typed_numbers(text)
+    where = page.relative_to(ROOT).as_posix()
+    assert offenders == [], "typed numbers (glue them from a computation): " + ", ".join(
+        f"{where} line {line}: '{number}'" for line, number in offenders)
+
+
+def test_the_guard_catches_what_it_should():
+    text = "In 2019 the rate was 22% on 7 June, under Article 29(1) of Directive (EU) 2024/2831."
+    assert typed_numbers(text) == [(1, "22")]
+    assert typed_numbers("A {glue:text}`x:.1f`% share and `code 12` and [link](page-3.ipynb)") == []
+    assert typed_numbers("```{code-cell}\nx = 5\n```\nfive") == []
+
+
+GLUE_USE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]+?)`")
+GLUE_DIRECTIVE = re.compile(r"^```\{glue(?::[a-z]+)?\}\s+(\S+)", re.M)
+
+
+def defined_keys() -> dict[str, set[str]]:
+    """Glue keys each executed notebook defines, by notebook stem."""
+    keys = {}
+    for source in notebooks.chapter_sources():
+        notebook = notebooks.read(notebooks.executed_path(source))
+        keys[source.stem] = {o.get("metadata", {}).get("scrapbook", {}).get("name")
+                             for c in notebook.cells for o in c.get("outputs", [])} - {None}
+    return keys
+
+
+def used_keys() -> dict[str, set[str]]:
+    """Glue keys each notebook's values are pasted under, anywhere in the book."""
+    used: dict[str, set[str]] = {s.stem: set() for s in notebooks.chapter_sources()}
+    for page, text in prose_pages():
+        for role in GLUE_USE.findall(text):
+            target = role.rsplit(":", 1)[0] if "::" not in role else role
+            if "::" in target:
+                path, key = target.split("::", 1)
+                used[Path(path).stem].add(key.split(":")[0])
+            else:
+                used[page.stem].add(role.split(":")[0])
+        for key in GLUE_DIRECTIVE.findall(text):
+            used[page.stem].add(key)
+    # glue:md directives live in the chapters' markdown, which prose_pages() already reads
+    return used
+
+
+def test_every_pasted_glue_key_is_defined():
+    defined, used = defined_keys(), used_keys()
+    missing = {stem: sorted(keys - defined.get(stem, set())) for stem, keys in used.items()}
+    assert {stem: keys for stem, keys in missing.items() if keys} == {}
+
+
+def test_every_defined_glue_key_is_used():
+    defined, used = defined_keys(), used_keys()
+    unused = {stem: sorted(keys - used.get(stem, set())) for stem, keys in defined.items()}
+    assert {stem: keys for stem, keys in unused.items() if keys} == {}, "glue keys defined but never used"
