@@ -176,3 +176,12 @@ def test_failed_html_build_keeps_the_last_good_book(tmp_path):
     (book / "intro.md").write_text("# Tiny\n\nA fixed page.\n")
     assert build.build_html(book)
     assert "A fixed page." in (book / "_build" / "html" / "intro.html").read_text()
+
+
+def test_pasting_a_glue_key_no_notebook_defines_fails_the_build(tmp_path, executed_demo):
+    book = _tiny_book(tmp_path, "# Tiny\n\nThe count is {glue:text}`demo.ipynb::no_such_key:,d`.\n")
+    shutil.copy(notebooks.executed_path(executed_demo), book / "demo.ipynb")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: demo\n")
+    assert not build.build_html(book)
+    log = (book / "_build" / "logs" / "jupyter-book.log").read_text()
+    assert "no_such_key" in log
