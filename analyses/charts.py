@@ -8,9 +8,10 @@ Importing this module enables both the theme and the renderer, so a chapter only
 - `sourced(chart, rows, description)`: attaches the source keys of the rows drawn and a text
   description to the chart; the renderer turns them into the caption under the chart and the
   accessible description screen readers announce.
-- the `book` renderer writes the spec inline and calls the `vegaEmbed` that the book ships
-  itself (see pipeline.sphinx_ext): no CDN, and a chart id derived from the spec, so the
-  executed notebooks are identical from one run to the next.
+- the `book` renderer writes a figure holding the spec inline, with a chart id derived from
+  the spec, so the executed notebooks are identical from one run to the next. The book's own
+  script (_static/book-charts.js) draws it with the Vega bundle the book ships itself (see
+  pipeline.sphinx_ext): no CDN.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from analyses import bib
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
 
 
 @alt.theme.register("book", enable=True)
@@ -48,6 +48,8 @@ def theme() -> alt.theme.ThemeConfig:
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
                        "labelLimit": 0},
             "bar": {"color": PALETTE[0]},
+            "rule": {"color": "#555555"},
+            "text": {"color": "#333333"},
             "line": {"color": PALETTE[0]},
             "point": {"color": PALETTE[0]},
         },
@@ -133,27 +135,8 @@ def render(spec: dict, **_ignored) -> dict[str, str]:
 <figcaption class="book-chart-caption"><span class="book-chart-source">{html.escape(source_line(meta['sources']))}</span>
 <span id="{description_id}" class="book-chart-description">{html.escape(meta['description'])}</span></figcaption>
 <script type="application/json" id="{spec_id}">{safe_spec}</script>
-<script>{_EMBED_SCRIPT % (json.dumps(chart_id), json.dumps(spec_id))}</script>
 </figure>"""
     return {"text/html": markup, "text/plain": f"<Chart: {title}>"}
-
-
-_EMBED_SCRIPT = """(function (id, specId) {
-  function draw() {
-    var view = document.getElementById(id).querySelector(".book-chart-view");
-    if (typeof window.vegaEmbed !== "function") {
-      view.textContent = "This chart needs JavaScript and the book's bundled Vega library.";
-      return;
-    }
-    var spec = JSON.parse(document.getElementById(specId).textContent);
-    window.vegaEmbed(view, spec, %s).catch(function (error) {
-      view.textContent = "The chart could not be drawn: " + error.message;
-      console.error(error);
-    });
-  }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); }
-  else { draw(); }
-})(%%s, %%s);""" % json.dumps(EMBED_OPTIONS)
 
 
 def _json_safe(value):

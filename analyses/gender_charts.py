@@ -23,9 +23,9 @@ def women_shares(shares: pd.DataFrame, benchmark_pct: float, benchmark_rows: pd.
                  alt.Tooltip("qualifier:N", title="Qualifier")],
     )
     rule_frame = pd.DataFrame({"women_pct": [benchmark_pct], "label": ["Labour force"]})
-    rule = alt.Chart(rule_frame).mark_rule(strokeDash=[4, 3], color="#555").encode(
+    rule = alt.Chart(rule_frame).mark_rule(strokeDash=[4, 3]).encode(
         x="women_pct:Q", tooltip=[alt.Tooltip("women_pct:Q", title="Women in the labour force (%)", format=".1f")])
-    note = alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-4, fontSize=11, color="#333").encode(
+    note = alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-4, fontSize=11).encode(
         x="women_pct:Q", y=alt.value(0), text=alt.value("women in the labour force"))
     chart = alt.layer(dots, rule, note, title=charts.title(
         "Women's share depends on who is counted",

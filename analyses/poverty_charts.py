@@ -25,11 +25,11 @@ def hourly_pay(pay_usd: pd.DataFrame, minimums_usd: pd.DataFrame, provenance: pd
                  alt.Tooltip("currency:N", title="Currency"), alt.Tooltip("qualifier:N", title="Qualifier"),
                  alt.Tooltip("hourly_usd:Q", title="US dollars per hour", format=".2f")],
     )
-    rules = alt.Chart(minimums_usd).mark_rule(strokeDash=[4, 3], color="#555").encode(
+    rules = alt.Chart(minimums_usd).mark_rule(strokeDash=[4, 3]).encode(
         x="hourly_usd:Q", tooltip=[alt.Tooltip("label:N", title="Minimum wage"),
                                    alt.Tooltip("hourly_usd:Q", title="US dollars per hour", format=".2f")])
     labels = alt.Chart(minimums_usd.assign(row=[8 + 13 * i for i in range(len(minimums_usd))])).mark_text(
-        align="left", dx=3, fontSize=11, color="#333").encode(
+        align="left", dx=3, fontSize=11).encode(
         x="hourly_usd:Q", y=alt.Y("row:Q", scale=None), text="short:N")
     chart = alt.layer(dots, rules, labels, title=charts.title(
         "Micro-work pays a fraction of the minimum wage",
@@ -88,8 +88,8 @@ def hours_needed(needed: pd.DataFrame, provenance: pd.DataFrame) -> alt.LayerCha
                  alt.Tooltip("target:N", title="Target"), alt.Tooltip("hours:Q", title="Hours a week", format=".0f")],
     )
     week = alt.Chart(pd.DataFrame({"hours": [24 * 7], "text": ["every hour of the week"]}))
-    rule = week.mark_rule(color="#555", strokeDash=[4, 3]).encode(x="hours:Q")
-    text = week.mark_text(align="right", dx=-3, dy=-4, fontSize=11, color="#333").encode(
+    rule = week.mark_rule(strokeDash=[4, 3]).encode(x="hours:Q")
+    text = week.mark_text(align="right", dx=-3, dy=-4, fontSize=11).encode(
         x="hours:Q", y=alt.value(0), text="text:N")
     chart = alt.layer(bars, rule, text, title=charts.title(
         "How many hours it would take",
@@ -142,7 +142,7 @@ def income_distribution(mu: float, sigma: float, mean: float, bounds: list[float
                  alt.Tooltip("share_below:Q", title="Earning less (%)", format=".0f")],
     )
     marks = pd.DataFrame({"euros": [mean, *bounds], "label": ["mean"] + [f"{b:g} euros" for b in bounds]})
-    rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#555").encode(
+    rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3]).encode(
         x="euros:Q", tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("euros:Q", title="Euros")])
     chart = alt.layer(line, rules, title=charts.title(
         "One distribution that fits both surveys",

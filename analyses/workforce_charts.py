@@ -139,10 +139,10 @@ def sensitivity_sliders(gross: float, multihoming: float, active_share: float, r
         color=alt.Color("label:N", legend=None, scale=alt.Scale(range=[charts.PALETTE[4], charts.PALETTE[0]])),
         tooltip=[alt.Tooltip("label:N", title="Measure"), alt.Tooltip("persons:Q", title="Persons", format=",.0f")],
     ).add_params(m, a)
-    rules = alt.Chart(references).mark_rule(strokeDash=[4, 3], color="#555").encode(
+    rules = alt.Chart(references).mark_rule(strokeDash=[4, 3]).encode(
         x="persons:Q", tooltip=[alt.Tooltip("label:N", title="Reference"), alt.Tooltip("persons:Q", format=",")])
     texts = alt.Chart(references.assign(row=[8 + 13 * i for i in range(len(references))])).mark_text(
-        align="left", dx=4, fontSize=11, color="#333").encode(x="persons:Q", y=alt.Y("row:Q", scale=None), text="short:N")
+        align="left", dx=4, fontSize=11).encode(x="persons:Q", y=alt.Y("row:Q", scale=None), text="short:N")
     chart = alt.layer(bars, rules, texts, title=charts.title(
         "Move the assumptions, watch the estimate",
         "Registrations implied by the DiPLab outer circle, turned into people and monthly actives")

@@ -2,7 +2,8 @@
 
 - Ships the Vega, Vega-Lite and Vega-Embed bundle that vl-convert builds offline into
   `_static/`, and loads it only on pages that hold a chart: the book requests nothing from
-  any other host.
+  any other host. Next to each chart it writes the chart's data (CSV), its specification and
+  a static SVG for print and for readers without JavaScript (pipeline.chart_assets).
 - Records each notebook a page pastes glue from (`{glue:text}` with `path::key`) as a
   dependency, so an incremental build never shows stale numbers.
 - Drops the duplicate sphinx-thebe script that Sphinx 7.4 adds (a console error on every page).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import re
+import shutil
 from importlib import metadata
 from pathlib import Path
 
@@ -22,9 +24,10 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 
-from pipeline import notebooks
+from pipeline import chart_assets, notebooks
 
 BUNDLE_NAME = "vega-bundle.js"
+CHARTS_SCRIPT = "book-charts.js"  # the book's own drawing script, in _static/ at the book's root
 CHART_MARKER = 'class="book-chart"'
 CROSS_GLUE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]*?\.ipynb)::")
 KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "sphinxcontrib-bibtex",
@@ -46,9 +49,27 @@ def vega_bundle() -> str:
     return "(function () {\n" + code + "\n})();\n"
 
 
-def _write_bundle(app: Sphinx, exception: Exception | None) -> None:
+def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html":
         return
+    _sync_static(app)
+    _write_bundle(app)
+    chart_assets.write_all(Path(app.outdir), Path(app.doctreedir) / "chart-cache")
+
+
+def _sync_static(app: Sphinx) -> None:
+    """Copy the book's own static files: Sphinx skips copying when no page is out of date."""
+    target = Path(app.outdir) / "_static"
+    for entry in app.config.html_static_path:
+        folder = Path(app.confdir) / entry
+        for source in (p for p in folder.rglob("*") if p.is_file()):
+            destination = target / source.relative_to(folder)
+            if not destination.exists() or destination.read_bytes() != source.read_bytes():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, destination)
+
+
+def _write_bundle(app: Sphinx) -> None:
     target = Path(app.outdir) / "_static" / BUNDLE_NAME
     cache = Path(app.doctreedir) / f"vega-bundle-{_bundle_version()}.js"
     if not cache.exists():
@@ -67,6 +88,7 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, d
     body = context.get("body", "")
     if CHART_MARKER in body:
         app.add_js_file(BUNDLE_NAME, priority=200)
+        app.add_js_file(CHARTS_SCRIPT, priority=210)
     scripts = context.get("script_files", [])
     seen, kept = set(), []
     for script in scripts:
@@ -143,6 +165,27 @@ def _row(cells: list[str]) -> nodes.row:
     return row
 
 
+class _CitationListMixin:
+    """Bibliography entries as list items of their role="list" container.
+
+    Docutils gives each entry the role doc-biblioentry, which ARIA 1.2 no longer counts as a
+    list item, so axe-core reports the list as lacking its required children (critical).
+    """
+
+    def visit_citation(self, node):
+        if not isinstance(node.previous_sibling(), type(node)):
+            self.body.append('<div role="list" class="citation-list">\n')
+        self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+def _fix_translator(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    base = app.registry.get_translator_class(app.builder) or app.builder.default_translator_class
+    fixed = type("BookHTMLTranslator", (_CitationListMixin, base), {})
+    app.set_translator(app.builder.name, fixed, override=True)
+
+
 def _digest_of_this_extension(app: Sphinx, config) -> None:
     # A changed extension changes this config value, which makes Sphinx rebuild every page
     # instead of keeping pages written by the previous version.
@@ -152,9 +195,10 @@ def _digest_of_this_extension(app: Sphinx, config) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("book_extension_digest", "", "env")
     app.connect("config-inited", _digest_of_this_extension)
+    app.connect("builder-inited", _fix_translator, priority=900)  # after the theme's own translator
     app.connect("source-read", _note_glue_sources)
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes' handlers
-    app.connect("build-finished", _write_bundle)
+    app.connect("build-finished", _finish)
     app.add_directive("execution-table", ExecutionTableDirective)
     app.add_directive("package-versions", PackageVersionsDirective)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

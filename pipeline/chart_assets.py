@@ -1,0 +1,111 @@
+"""Files written next to each chart of the built book: its data, its spec and a static image.
+
+After Sphinx has written the pages, every chart figure (the output of analyses.charts) gets
+- `_static/charts/<id>.csv`: exactly the data the chart draws (its inline datasets);
+- `_static/charts/<id>.vl.json`: its Vega-Lite specification;
+- `_static/charts/<id>.svg`: a static rendering by vl-convert, shown when printing and to
+  readers without JavaScript, hidden once the interactive chart is drawn;
+and its caption gains links to download the first two. Rewriting a page is idempotent.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import os
+import re
+from importlib import metadata
+from pathlib import Path
+
+CHARTS_DIR = "_static/charts"
+STATIC_WIDTH = 640  # pixels: charts sized to the container are drawn this wide when static
+FIGURE = re.compile(
+    r'(<figure id="(?P<id>altair-viz-[0-9a-f-]+)" class="book-chart"[^>]*>)(?P<body>.*?)(</figure>)', re.S)
+SPEC = re.compile(r'<script type="application/json" id="chart-spec-[^"]+">(?P<spec>.*?)</script>', re.S)
+DONE_MARKER = 'class="book-chart-static"'
+
+
+def spec_of(figure_body: str) -> dict:
+    """The Vega-Lite spec embedded in a chart figure."""
+    return json.loads(SPEC.search(figure_body).group("spec").replace("<\\/", "</"))
+
+
+def data_csv(spec: dict) -> str:
+    """The chart's inline data as CSV; several datasets are stacked with a `dataset` column."""
+    datasets = spec.get("datasets", {})
+    rows = []
+    for name, records in datasets.items():
+        rows += [({"dataset": name} if len(datasets) > 1 else {}) | record for record in records]
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def static_svg(spec: dict, cache: Path) -> str:
+    """SVG of the chart at a fixed width, cached by spec and vl-convert version."""
+    import vl_convert
+
+    fixed = dict(spec)
+    if fixed.get("width") == "container":
+        fixed["width"] = STATIC_WIDTH
+    key = hashlib.sha256((json.dumps(fixed, sort_keys=True) + metadata.version("vl-convert-python")).encode())
+    cached = cache / f"{key.hexdigest()[:24]}.svg"
+    if not cached.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        cached.write_text(vl_convert.vegalite_to_svg(fixed), encoding="utf-8")
+    return cached.read_text(encoding="utf-8")
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
+def process_page(page: Path, outdir: Path, cache: Path) -> bool:
+    """Write the assets of every chart on one page and link them in; True if the page changed."""
+    text = page.read_text(encoding="utf-8")
+    if 'class="book-chart"' not in text or DONE_MARKER in text:
+        return False
+    assets = outdir / CHARTS_DIR
+    assets.mkdir(parents=True, exist_ok=True)
+    prefix = Path(os.path.relpath(assets, page.parent)).as_posix()
+
+    def rewrite(match: re.Match) -> str:
+        chart_id, body = match.group("id"), match.group("body")
+        spec = spec_of(body)
+        (assets / f"{chart_id}.csv").write_text(data_csv(spec), encoding="utf-8")
+        (assets / f"{chart_id}.vl.json").write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False),
+                                                   encoding="utf-8")
+        (assets / f"{chart_id}.svg").write_text(static_svg(spec, cache), encoding="utf-8")
+        image = (f'<img class="book-chart-static" src="{prefix}/{chart_id}.svg" '
+                 f'alt="{html.escape(_title(spec))}" width="{STATIC_WIDTH}">')
+        links = (f'<span class="book-chart-downloads">Download the '
+                 f'<a href="{prefix}/{chart_id}.csv" download>data (CSV)</a> or the '
+                 f'<a href="{prefix}/{chart_id}.vl.json" download>chart specification (Vega-Lite JSON)</a>.</span>')
+        body = body.replace('<div class="book-chart-view"></div>', f'<div class="book-chart-view"></div>\n{image}', 1)
+        body = body.replace("</figcaption>", f"\n{links}</figcaption>", 1)
+        return match.group(1) + body + match.group(4)
+
+    page.write_text(FIGURE.sub(rewrite, text), encoding="utf-8")
+    return True
+
+
+def write_all(outdir: Path, cache: Path) -> int:
+    """Process every page of the built book, drop assets of charts no page shows any more.
+
+    Returns the number of pages rewritten.
+    """
+    pages = [p for p in sorted(outdir.rglob("*.html")) if "_static" not in p.parts]
+    rewritten = sum(process_page(page, outdir, cache) for page in pages)
+    shown = {m.group("id") for page in pages for m in FIGURE.finditer(page.read_text(encoding="utf-8"))}
+    for asset in (outdir / CHARTS_DIR).glob("altair-viz-*") if (outdir / CHARTS_DIR).exists() else []:
+        if asset.name.split(".")[0] not in shown:
+            asset.unlink()
+    return rewritten
