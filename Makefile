@@ -12,7 +12,9 @@ PORT ?= 8000
 book: $(STAMP)
 	$(PY) -m pipeline.build
 
-test: $(STAMP)
+AXE := node_modules/axe-core/axe.min.js
+
+test: $(STAMP) $(AXE)
 	@echo "== data package"
 	$(PY) -m analyses.data
 	@echo "== unit, data and notebook tests"
@@ -30,6 +32,11 @@ serve: $(STAMP)
 
 venv: $(STAMP)
 
+# axe-core, for the accessibility audit of the browser tests, pinned in package.json.
+$(AXE): package.json
+	npm install --no-audit --no-fund --silent --no-package-lock
+	touch $(AXE)
+
 # The environment is rebuilt from scratch when requirements.txt or pyproject.toml change,
 # so a package removed from the pins does not linger.
 $(STAMP): requirements.txt pyproject.toml
@@ -40,4 +47,4 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf _build
+	rm -rf _build node_modules

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
+import yaml
 
 from pipeline import notebooks
 from tests.conftest import ROOT
@@ -21,6 +22,7 @@ LEGAL_REFERENCES = [  # the explicit allowlist: identifiers of texts, not quanti
     r"\(EU\) 2024/2831", r"2008/104/EC", r"No\. 193", r"2019-794 DC", r"[Aa]rticles? \d+(\(\d+\))?",
     r"[Aa]rticles \d+, \d+ and \d+", r"R\. 351-9", r"L\. 7342-9",
     r"SHA-256",  # the name of a standard checksum, not a quantity
+    r"(CC BY|Attribution) 4\.0",  # the name of the text licence
 ]
 STRIP = [
     re.compile(r"^```.*?^```", re.S | re.M),     # fenced code and directives
@@ -36,12 +38,22 @@ STRIP = [
 NUMERAL = re.compile(r"\d[\d,.]*\d|\d")
 
 
+def toc_files() -> list[Path]:
+    """The source file of every page in the table of contents."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    return [ROOT / f"{entry}.md" for entry in entries]
+
+
 def prose_pages() -> list[tuple[Path, str]]:
-    """(file, markdown text) of every page: top-level pages and the chapters' markdown cells."""
-    pages = [(p, p.read_text(encoding="utf-8")) for p in sorted(ROOT.glob("*.md")) if p.name != "README.md"]
-    for source in notebooks.chapter_sources():
-        cells = jupytext.read(source).cells
-        text = "\n\n".join(c.source for c in cells if c.cell_type == "markdown")
+    """(file, markdown text) of every page: plain pages, and the markdown cells of chapters."""
+    pages = []
+    for source in toc_files():
+        if source in notebooks.chapter_sources():
+            cells = jupytext.read(source).cells
+            text = "\n\n".join(c.source for c in cells if c.cell_type == "markdown")
+        else:
+            text = source.read_text(encoding="utf-8")
         pages.append((source, text))
     return pages
 
