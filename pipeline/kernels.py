@@ -17,3 +17,7 @@ class IPCKernelManager(AsyncKernelManager):
     @default("ip")
     def _default_ip(self) -> str:
         return str(Path(tempfile.mkdtemp(prefix="book-kernel-")) / "kernel")
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        """The kernel's command, quiet: its shutdown messages are not the reader's concern."""
+        return [*super().format_kernel_cmd(extra_arguments), "--IPKernelApp.log_level=CRITICAL"]
