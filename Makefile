@@ -7,10 +7,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: book test serve venv clean
+.PHONY: book test bench serve venv clean
 
 book: $(STAMP)
-	$(PY) -m pipeline.build
+	$(PY) -m pipeline.build $(BUILD_FLAGS)
 
 AXE := node_modules/axe-core/axe.min.js
 
@@ -25,6 +25,10 @@ test: $(STAMP) $(AXE)
 	$(PY) -m pipeline.build --frozen
 	@echo "== built book and browser tests"
 	$(PY) -m pytest -m built -q
+
+# Timings of the pipeline against Jupyter Book's own execution, and page weight (several minutes).
+bench: $(STAMP) $(AXE)
+	$(PY) -m pipeline.bench
 
 serve: $(STAMP)
 	@test -d _build/html || { echo "no built book: run make book first"; exit 1; }

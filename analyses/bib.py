@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from functools import lru_cache
 from pathlib import Path
 
 import latexcodec  # noqa: F401  (registers the 'ulatex' codec)
@@ -19,11 +20,20 @@ class BibError(Exception):
 
 
 def entries(path: Path = BIB_FILE) -> dict:
-    """Entries of the bibliography by key."""
+    """Entries of the bibliography by key (parsed once per version of the file)."""
     try:
-        return dict(parse_file(str(path), bib_format="bibtex").entries)
+        stat = Path(path).stat()
+    except OSError as err:
+        raise BibError(f"cannot read {Path(path).name}: {err}") from None
+    return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _parsed(path: str, mtime_ns: int, size: int) -> dict:
+    try:
+        return dict(parse_file(path, bib_format="bibtex").entries)
     except (OSError, PybtexError) as err:
-        raise BibError(f"cannot read {path.name}: {err}") from None
+        raise BibError(f"cannot read {Path(path).name}: {err}") from None
 
 
 def keys(path: Path = BIB_FILE) -> frozenset[str]:

@@ -9,13 +9,16 @@ For each chapter the fingerprint of its inputs decides what to do:
 
 Then `jupyter-book build` (execution off, `-W -n --keep-going`) builds into a staging folder;
 `_build/html` is replaced only when that build succeeds, so a failure never loses the last
-good book. `--frozen` (used by `make test`) refuses to execute or rewrite anything and fails
-if a notebook is out of date.
+good book. When no file of the book changed since the last successful build (judged by a
+content digest, not timestamps) the HTML build is skipped. `--frozen` (used by `make test`)
+refuses to execute or rewrite anything, fails if a notebook is out of date, and always runs
+the strict HTML build.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -32,6 +35,7 @@ from pipeline import notebooks
 ROOT = notebooks.ROOT
 BUILD_DIR = ROOT / "_build"
 FAILED_DIR = BUILD_DIR / "failed"
+HTML_STAMP = "html-inputs.sha256"  # in _build/: digest of the files the current _build/html was built from
 # Kernels talk to papermill over local IPC sockets rather than TCP on the loopback.
 IPC_KERNEL_MANAGER = "pipeline.kernels.IPCKernelManager"
 
@@ -144,6 +148,27 @@ def update_notebooks(sources: list[Path], force: bool = False, frozen: bool = Fa
     return outcomes
 
 
+IGNORED_FOR_HTML = {"_build", ".venv", "node_modules", ".git", "__pycache__", ".pytest_cache"}
+
+
+def html_inputs_digest(root: Path = ROOT) -> str:
+    """SHA-256 of every file the HTML build could read: the whole book, build outputs aside."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in root.rglob("*")
+                   if p.is_file() and not IGNORED_FOR_HTML & set(p.relative_to(root).parts)
+                   and not any(part.endswith(".egg-info") for part in p.relative_to(root).parts))
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def html_is_current(root: Path = ROOT) -> bool:
+    """True when _build/html was built from exactly the files the book holds now."""
+    stamp = root / "_build" / HTML_STAMP
+    return (root / "_build" / "html").is_dir() and stamp.exists() and \
+        stamp.read_text(encoding="utf-8") == html_inputs_digest(root)
+
+
 def build_html(root: Path = ROOT) -> bool:
     """Strict jupyter-book build into staging; swap into _build/html only on success."""
     build_dir = root / "_build"
@@ -174,6 +199,7 @@ def build_html(root: Path = ROOT) -> bool:
         html_dir.rename(old)
     fresh.rename(html_dir)
     shutil.rmtree(old, ignore_errors=True)
+    (build_dir / HTML_STAMP).write_text(html_inputs_digest(root), encoding="utf-8")
     print(f"  html          built strictly in {seconds:.1f} s -> {display_path(html_dir)}")
     return True
 
@@ -214,7 +240,11 @@ def main(argv: list[str] | None = None) -> int:
         for outcome in bad:
             print(outcome.line(), file=sys.stderr)
         return 1
-    if not args.no_html and not build_html():
+    if args.no_html:
+        pass
+    elif not args.frozen and html_is_current():
+        print("  html          up to date: nothing in the book changed since the last build")
+    elif not build_html():
         return 1
     ran = sum(o.action == "executed" for o in outcomes)
     print(f"done in {time.perf_counter() - started:.1f} s: {ran} executed, "

@@ -100,6 +100,9 @@ class Visit:
             route.abort()
 
     def serious_accessibility_violations(self) -> list[str]:
+        # Audit the settled page: the theme fades colours in when it applies the colour mode.
+        self.page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        self.page.wait_for_timeout(300)
         self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]

@@ -104,3 +104,12 @@ def test_missing_values_become_null_so_the_browser_can_parse_the_spec():
     assert "NaN" not in spec_text
     values = json.loads(spec_text)["datasets"]
     assert any(row["value"] is None for rows_ in values.values() for row in rows_)
+
+
+def test_chart_assets_csv_holds_exactly_the_drawn_data():
+    from pipeline import chart_assets
+
+    spec = {"datasets": {"a": [{"x": 1, "y": "p"}, {"x": 2, "y": "q"}]}}
+    assert chart_assets.data_csv(spec) == "x,y\n1,p\n2,q\n"
+    two = {"datasets": {"a": [{"x": 1}], "b": [{"z": 3}]}}
+    assert chart_assets.data_csv(two) == "dataset,x,z\na,1,\nb,,3\n"

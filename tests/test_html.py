@@ -87,3 +87,45 @@ def test_reproducibility_page_has_computed_tables():
     text = (HTML / "reproducibility.html").read_text(encoding="utf-8")
     assert "90-about-the-data.ipynb" in text
     assert "jupyter-book" in text and "altair" in text
+
+
+PAGE_BUDGET_BYTES = 400 * 1024  # a chapter page's own HTML
+CHART_ROWS_BUDGET = 1_000       # data rows a chart may embed: aggregated data, not raw records
+
+
+def _specs(text: str):
+    import json
+
+    for spec in re.findall(r'<script type="application/json" id="chart-spec-[^"]+">(.*?)</script>', text, re.S):
+        yield json.loads(spec.replace("<\\/", "</"))
+
+
+def test_chapter_pages_stay_within_the_page_weight_budget():
+    for page in sorted((HTML / "chapters").glob("*.html")):
+        assert page.stat().st_size <= PAGE_BUDGET_BYTES, f"{page.name}: {page.stat().st_size} bytes"
+
+
+def test_vega_bundle_is_one_shared_cacheable_file():
+    bundle = (HTML / "_static" / "vega-bundle.js").stat().st_size
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        if 'class="book-chart"' in text:
+            assert text.count('vega-bundle.js') == 1, page.name
+            assert len(text.encode("utf-8")) < bundle, f"{page.name}: the bundle must not be inlined"
+
+
+def test_charts_embed_aggregated_data_not_raw_rows():
+    for page in pages():
+        for spec in _specs(page.read_text(encoding="utf-8")):
+            rows = sum(len(records) for records in spec.get("datasets", {}).values())
+            assert rows <= CHART_ROWS_BUDGET, f"{page.name}: a chart embeds {rows} rows"
+
+
+def test_every_chart_has_its_downloads_and_static_image():
+    assets = HTML / "_static" / "charts"
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        for chart_id in re.findall(r'<figure id="(altair-viz-[0-9a-f-]+)" class="book-chart"', text):
+            for suffix in (".csv", ".vl.json", ".svg"):
+                assert (assets / f"{chart_id}{suffix}").stat().st_size > 0, f"{page.name}: {chart_id}{suffix}"
+            assert f"{chart_id}.csv\" download" in text and 'class="book-chart-static"' in text

@@ -185,3 +185,12 @@ def test_pasting_a_glue_key_no_notebook_defines_fails_the_build(tmp_path, execut
     assert not build.build_html(book)
     log = (book / "_build" / "logs" / "jupyter-book.log").read_text()
     assert "no_such_key" in log
+
+
+def test_html_build_is_skipped_only_while_nothing_changed(tmp_path):
+    book = _tiny_book(tmp_path, "# Tiny\n\nA page.\n")
+    assert not build.html_is_current(book)
+    assert build.build_html(book)
+    assert build.html_is_current(book)
+    (book / "intro.md").write_text("# Tiny\n\nAn edited page.\n")
+    assert not build.html_is_current(book)

@@ -1,0 +1,243 @@
+"""`make bench`: how long the pipeline takes, against Jupyter Book's own execution, and page weight.
+
+Prints, each as the median of several runs with its range:
+- a cold `make book` (every chapter executed, the venv present) and a no-op `make book`;
+- `make book` after a prose-only edit (nothing may execute) and after editing one data table
+  (only the chapters that read it may execute);
+- Jupyter Book executing the same notebooks itself (`execute_notebooks: force`, and `cache`
+  once warm) and a bare no-op `jupyter-book build`, for the ratio targets;
+- `make test` split by stage, the slowest notebook cells and the page weight of the built book.
+
+Every edit is undone, so the repository ends as it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline import build, notebooks
+
+ROOT = build.ROOT
+PY = sys.executable
+JB = str(Path(PY).parent / "jupyter-book")
+TARGETS = {"cold": 0.7, "noop": 1.2}
+PROSE_EDIT = "chapters/02-gender.md"
+DATA_EDIT = "data/labour_force.csv"
+
+
+def run(command: list[str], cwd: Path = ROOT) -> tuple[float, str]:
+    """Seconds a command took, and its output; stops the benchmark if the command fails."""
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return seconds, result.stdout + result.stderr
+
+
+def summary(samples: list[float]) -> str:
+    return f"{statistics.median(samples):6.1f} s  (range {min(samples):.1f}-{max(samples):.1f}, n={len(samples)})"
+
+
+def executed(output: str) -> list[str]:
+    return re.findall(r"executed\s+(\S+)", output)
+
+
+def measure_pipeline(runs: int) -> dict:
+    results = {"cold": [], "noop": []}
+    for _ in range(runs):
+        shutil.rmtree(ROOT / "_build" / ".staging", ignore_errors=True)
+        shutil.rmtree(ROOT / "_build" / "html", ignore_errors=True)
+        results["cold"].append(run(["make", "--no-print-directory", "book", "BUILD_FLAGS=--force"])[0])
+    for _ in range(runs):
+        results["noop"].append(run(["make", "--no-print-directory", "book"])[0])
+    return results
+
+
+def measure_edit(path: str, change) -> tuple[float, list[str]]:
+    """Time `make book` after an edit, list what executed, then undo the edit and rebuild."""
+    target = ROOT / path
+    original = target.read_bytes()
+    try:
+        target.write_bytes(change(original))
+        seconds, output = run(["make", "--no-print-directory", "book"])
+    finally:
+        target.write_bytes(original)
+        run(["make", "--no-print-directory", "book"])
+    return seconds, executed(output)
+
+
+def readers_of(table: str) -> set[str]:
+    found = set()
+    for source in notebooks.chapter_sources():
+        reads = notebooks.recorded(notebooks.read(notebooks.executed_path(source))).get("reads", [])
+        if table in reads:
+            found.add(source.relative_to(ROOT).as_posix())
+    return found
+
+
+def book_copy(execute: str) -> Path:
+    """The book in a scratch folder, configured to let Jupyter Book execute the notebooks itself."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-jb-"))
+    ignore = shutil.ignore_patterns("_build", ".venv", "node_modules", ".git", "__pycache__", "*.egg-info")
+    shutil.copytree(ROOT, folder / "book", ignore=ignore)
+    config = folder / "book" / "_config.yml"
+    config.write_text(config.read_text().replace('execute_notebooks: "off"', f'execute_notebooks: "{execute}"'))
+    return folder / "book"
+
+
+def measure_jupyter_book(runs: int) -> dict:
+    results = {"force": [], "cache": [], "noop": []}
+    forced = book_copy("force")
+    for _ in range(runs):
+        shutil.rmtree(forced / "_build", ignore_errors=True)
+        results["force"].append(run([JB, "build", str(forced), "-W", "-n", "--keep-going"], cwd=forced)[0])
+    cached = book_copy("cache")
+    run([JB, "build", str(cached), "-W", "-n", "--keep-going"], cwd=cached)  # warm the cache
+    for _ in range(runs):
+        shutil.rmtree(cached / "_build" / "html", ignore_errors=True)
+        shutil.rmtree(cached / "_build" / ".doctrees", ignore_errors=True)
+        results["cache"].append(run([JB, "build", str(cached), "-W", "-n", "--keep-going"], cwd=cached)[0])
+    for _ in range(runs):  # a bare no-op build of the same book, output already there
+        results["noop"].append(run([JB, "build", str(forced), "-W", "-n", "--keep-going"], cwd=forced)[0])
+    shutil.rmtree(forced.parent, ignore_errors=True)
+    shutil.rmtree(cached.parent, ignore_errors=True)
+    return results
+
+
+def measure_test_stages() -> list[tuple[str, float]]:
+    stages = [("data package", [PY, "-m", "analyses.data"]),
+              ("unit, data and notebook tests", [PY, "-m", "pytest", "-m", "not built", "-q"]),
+              ("nbval (strict)", [PY, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "chapters"]),
+              ("strict book build", [PY, "-m", "pipeline.build", "--frozen"]),
+              ("built book and browser tests", [PY, "-m", "pytest", "-m", "built", "-q"])]
+    return [(name, run(command)[0]) for name, command in stages]
+
+
+def slowest_cells(count: int = 5) -> list[tuple[float, str, int, str]]:
+    """(seconds, chapter, cell index, first line) of the slowest cells, from a papermill run."""
+    import papermill
+
+    cells = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for source in notebooks.chapter_sources():
+            unexecuted = Path(scratch) / f"{source.stem}.ipynb"
+            out = Path(scratch) / f"{source.stem}.out.ipynb"
+            notebooks.write(notebooks.from_source(source), unexecuted)
+            papermill.execute_notebook(str(unexecuted), str(out), cwd=str(source.parent), progress_bar=False,
+                                       kernel_manager_class=build.IPC_KERNEL_MANAGER)
+            for index, cell in enumerate(json.loads(out.read_text())["cells"]):
+                seconds = cell.get("metadata", {}).get("papermill", {}).get("duration") or 0
+                first = (cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])).strip()
+                cells.append((seconds, source.stem, index, first.splitlines()[0][:60] if first else ""))
+    return sorted(cells, reverse=True)[:count]
+
+
+def page_weight() -> list[tuple[str, int, int]]:
+    """(page, own HTML bytes, inline chart data bytes) of every page of the built book."""
+    html = ROOT / "_build" / "html"
+    rows = []
+    for page in sorted(p for p in html.rglob("*.html") if "_static" not in p.parts):
+        text = page.read_text(encoding="utf-8")
+        specs = re.findall(r'<script type="application/json" id="chart-spec-[^"]+">(.*?)</script>', text, re.S)
+        rows.append((page.relative_to(html).as_posix(), len(text.encode("utf-8")), sum(len(s) for s in specs)))
+    return rows
+
+
+def first_visit_bytes() -> dict[str, int]:
+    """Bytes a browser downloads on a first visit to each chapter page (headless Chromium)."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Quiet, directory=str(ROOT / "_build" / "html")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    totals = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
+                                             args=["--no-sandbox", "--disable-background-networking"])
+        for page_path in sorted(p.relative_to(ROOT / "_build" / "html").as_posix()
+                                for p in (ROOT / "_build" / "html" / "chapters").glob("*.html")):
+            context = browser.new_context()
+            page = context.new_page()
+            sizes = []
+            page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{page_path}", wait_until="networkidle")
+            totals[page_path] = sum(sizes)
+            context.close()
+        browser.close()
+    server.shutdown()
+    return totals
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (default 3)")
+    args = parser.parse_args(argv)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+
+    pipeline = measure_pipeline(args.runs)
+    prose_seconds, prose_ran = measure_edit(PROSE_EDIT, lambda text: text + b"\nA sentence added by the benchmark.\n")
+    data_seconds, data_ran = measure_edit(DATA_EDIT, lambda text: text + b"\n")
+    expected = readers_of(DATA_EDIT)
+    jupyter_book = measure_jupyter_book(args.runs)
+
+    print("\nmake book")
+    print(f"  cold (every chapter executed)    {summary(pipeline['cold'])}")
+    print(f"  no-op                            {summary(pipeline['noop'])}")
+    print(f"  after a prose edit ({PROSE_EDIT})  {prose_seconds:6.1f} s  executed: {prose_ran or 'nothing'}")
+    print(f"  after a data edit ({DATA_EDIT})  {data_seconds:6.1f} s  executed: {sorted(data_ran)}")
+    print(f"                                   readers of that table: {sorted(expected)}")
+    print("\njupyter-book on the same notebooks")
+    print(f"  execute_notebooks: force         {summary(jupyter_book['force'])}")
+    print(f"  execute_notebooks: cache (warm)  {summary(jupyter_book['cache'])}")
+    print(f"  bare no-op build                 {summary(jupyter_book['noop'])}")
+
+    cold_ratio = statistics.median(pipeline["cold"]) / statistics.median(jupyter_book["force"])
+    noop_ratio = statistics.median(pipeline["noop"]) / statistics.median(jupyter_book["noop"])
+    checks = [("cold make book / jupyter-book force", cold_ratio, TARGETS["cold"]),
+              ("no-op make book / bare no-op jupyter-book build", noop_ratio, TARGETS["noop"])]
+    print("\ntargets")
+    for name, ratio, target in checks:
+        print(f"  {name:50s} {ratio:5.2f}  (target <= {target})  {'met' if ratio <= target else 'MISSED'}")
+    prose_ok, data_ok = not prose_ran, set(data_ran) <= expected
+    print(f"  prose edit executes nothing{'':24s} {'met' if prose_ok else 'MISSED'}")
+    print(f"  data edit executes only the table's readers{'':7s} {'met' if data_ok else 'MISSED'}")
+
+    print("\nmake test by stage")
+    for name, seconds in measure_test_stages():
+        print(f"  {name:32s} {seconds:6.1f} s")
+    print("\nslowest notebook cells")
+    for seconds, chapter, index, first in slowest_cells():
+        print(f"  {seconds:5.2f} s  {chapter} cell {index}: {first}")
+    print("\npage weight (own HTML, inline chart data)")
+    for page, own, charts in page_weight():
+        print(f"  {page:36s} {own / 1024:7.1f} KB  {charts / 1024:7.1f} KB")
+    print("\nfirst visit, bytes downloaded by the browser")
+    for page, total in first_visit_bytes().items():
+        print(f"  {page:36s} {total / 1024:7.1f} KB")
+    missed = [c for c in checks if c[1] > c[2]] or not (prose_ok and data_ok)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
