@@ -5,7 +5,9 @@ For each chapter the fingerprint of its inputs decides what to do:
 - unchanged code and inputs: the executed notebook is reused (its prose is refreshed from the
   text source if that changed, outputs kept);
 - otherwise papermill executes a fresh notebook made from the text source, chapters in
-  parallel over the cores, and the result replaces the committed notebook only on success.
+  parallel over the cores, and the result replaces the committed notebook only on success;
+  the same workers render its charts' static images and the Vega bundle into _build/.cache/,
+  so the HTML build finds them ready.
 
 Then `jupyter-book build` (execution off, `-W -n --keep-going`) builds into a staging folder;
 `_build/html` is replaced only when that build succeeds, so a failure never loses the last
@@ -30,11 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyses import data
-from pipeline import notebooks
+from pipeline import chart_assets, notebooks
 
 ROOT = notebooks.ROOT
 BUILD_DIR = ROOT / "_build"
 FAILED_DIR = BUILD_DIR / "failed"
+ASSET_CACHE = ROOT / chart_assets.CACHE_DIR  # Vega bundle and chart SVGs, shared with the HTML build
 HTML_STAMP = "html-inputs.sha256"  # in _build/: digest of the files the current _build/html was built from
 # Kernels talk to papermill over local IPC sockets rather than TCP on the loopback.
 IPC_KERNEL_MANAGER = "pipeline.kernels.IPCKernelManager"
@@ -94,6 +97,8 @@ def execute(source: Path, parameters: dict | None = None, output: Path | None = 
         papermill.execute_notebook(str(unexecuted), str(executed_tmp), parameters=parameters or {},
                                    kernel_name="python3", cwd=str(source.parent),
                                    progress_bar=False, log_output=False,
+                                   # written once at the end, not after every cell (~1 s per chapter)
+                                   request_save_on_cell_execute=False,
                                    kernel_manager_class=IPC_KERNEL_MANAGER)
     except PapermillExecutionError as err:
         kept = _ensure(FAILED_DIR) / target.name
@@ -115,7 +120,15 @@ def execute(source: Path, parameters: dict | None = None, output: Path | None = 
 
 
 def _execute_worker(source: str, parameters: dict | None = None, output: str | None = None) -> Outcome:
-    return execute(Path(source), parameters, Path(output) if output else None)
+    """Execute one chapter, then render its charts' static images into the asset cache."""
+    outcome = execute(Path(source), parameters, Path(output) if output else None)
+    if outcome.action == "executed":
+        chart_assets.prerender(Path(output) if output else notebooks.executed_path(Path(source)), ASSET_CACHE)
+    return outcome
+
+
+def _bundle_worker() -> None:
+    chart_assets.vega_bundle(ASSET_CACHE)
 
 
 def update_notebooks(sources: list[Path], force: bool = False, frozen: bool = False,
@@ -140,6 +153,8 @@ def update_notebooks(sources: list[Path], force: bool = False, frozen: bool = Fa
     if to_run:
         workers = max(1, min(len(to_run), jobs or os.cpu_count() or 1))
         with ProcessPoolExecutor(max_workers=workers) as pool:
+            # The Vega bundle, needed by the HTML build, is made while kernels start.
+            pool.submit(_bundle_worker)
             futures = [pool.submit(_execute_worker, str(s)) for s in to_run]
             for future in as_completed(futures):
                 outcome = future.result()

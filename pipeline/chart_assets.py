@@ -6,6 +6,10 @@ After Sphinx has written the pages, every chart figure (the output of analyses.c
 - `_static/charts/<id>.svg`: a static rendering by vl-convert, shown when printing and to
   readers without JavaScript, hidden once the interactive chart is drawn;
 and its caption gains links to download the first two. Rewriting a page is idempotent.
+
+The page scripts load one Vega bundle, built offline by vl-convert. Bundle and SVGs are kept
+in a content-addressed cache (`_build/.cache/`), keyed by the spec and the package versions, so
+`make book` can produce them while the notebooks execute, off the HTML build's critical path.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 CHARTS_DIR = "_static/charts"
+CACHE_DIR = Path("_build") / ".cache"  # relative to the book's root
 STATIC_WIDTH = 640  # pixels: charts sized to the container are drawn this wide when static
 FIGURE = re.compile(
     r'(<figure id="(?P<id>altair-viz-[0-9a-f-]+)" class="book-chart"[^>]*>)(?P<body>.*?)(</figure>)', re.S)
@@ -47,6 +52,16 @@ def data_csv(spec: dict) -> str:
     return out.getvalue()
 
 
+def _write_once(path: Path, make_text) -> str:
+    """The cached text at `path`, made and written (atomically, for concurrent builders) if absent."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_text(make_text(), encoding="utf-8")
+        partial.replace(path)
+    return path.read_text(encoding="utf-8")
+
+
 def static_svg(spec: dict, cache: Path) -> str:
     """SVG of the chart at a fixed width, cached by spec and vl-convert version."""
     import vl_convert
@@ -55,11 +70,40 @@ def static_svg(spec: dict, cache: Path) -> str:
     if fixed.get("width") == "container":
         fixed["width"] = STATIC_WIDTH
     key = hashlib.sha256((json.dumps(fixed, sort_keys=True) + metadata.version("vl-convert-python")).encode())
-    cached = cache / f"{key.hexdigest()[:24]}.svg"
-    if not cached.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        cached.write_text(vl_convert.vegalite_to_svg(fixed), encoding="utf-8")
-    return cached.read_text(encoding="utf-8")
+    return _write_once(cache / "svg" / f"{key.hexdigest()[:24]}.svg", lambda: vl_convert.vegalite_to_svg(fixed))
+
+
+def vega_bundle(cache: Path) -> str:
+    """Vega + Vega-Lite + Vega-Embed as one classic script defining window.vegaEmbed.
+
+    vl-convert builds it offline, for the Vega-Lite version Altair writes its specs in. The
+    bundle is wrapped in a function so its top-level names do not leak into the page.
+    """
+    versions = f"{metadata.version('vl-convert-python')}-{metadata.version('altair')}"
+    name = f"vega-bundle-{hashlib.sha256(versions.encode()).hexdigest()[:12]}.js"
+
+    def build() -> str:
+        import vl_convert
+        from altair.utils._importers import vl_version_for_vl_convert
+
+        code = vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;",
+                                            vl_version=vl_version_for_vl_convert())
+        return "(function () {\n" + code + "\n})();\n"
+
+    return _write_once(cache / name, build)
+
+
+def prerender(notebook_path: Path, cache: Path) -> int:
+    """Render into the cache the static SVG of every chart a notebook's outputs show; returns the count."""
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    count = 0
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            for match in FIGURE.finditer(markup if isinstance(markup, str) else "".join(markup)):
+                static_svg(spec_of(match.group("body")), cache)
+                count += 1
+    return count
 
 
 def _title(spec: dict) -> str:

@@ -35,26 +35,12 @@ KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "sphin
                 "nbclient", "ipykernel")
 
 
-def vega_bundle() -> str:
-    """Vega + Vega-Lite + Vega-Embed as one classic script defining window.vegaEmbed.
-
-    vl-convert builds it offline, for the Vega-Lite version Altair writes its specs in. The
-    bundle is wrapped in a function so its top-level names do not leak into the page.
-    """
-    import vl_convert
-    from altair.utils._importers import vl_version_for_vl_convert
-
-    code = vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;",
-                                        vl_version=vl_version_for_vl_convert())
-    return "(function () {\n" + code + "\n})();\n"
-
-
 def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html":
         return
     _sync_static(app)
     _write_bundle(app)
-    chart_assets.write_all(Path(app.outdir), Path(app.doctreedir) / "chart-cache")
+    chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR)
 
 
 def _sync_static(app: Sphinx) -> None:
@@ -71,17 +57,10 @@ def _sync_static(app: Sphinx) -> None:
 
 def _write_bundle(app: Sphinx) -> None:
     target = Path(app.outdir) / "_static" / BUNDLE_NAME
-    cache = Path(app.doctreedir) / f"vega-bundle-{_bundle_version()}.js"
-    if not cache.exists():
-        cache.write_text(vega_bundle(), encoding="utf-8")
-    if not target.exists() or target.read_bytes() != cache.read_bytes():
+    bundle = chart_assets.vega_bundle(Path(app.srcdir) / chart_assets.CACHE_DIR).encode("utf-8")
+    if not target.exists() or target.read_bytes() != bundle:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(cache.read_bytes())
-
-
-def _bundle_version() -> str:
-    versions = f"{metadata.version('vl-convert-python')}-{metadata.version('altair')}"
-    return hashlib.sha256(versions.encode()).hexdigest()[:12]
+        target.write_bytes(bundle)
 
 
 def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -113,3 +113,26 @@ def test_chart_assets_csv_holds_exactly_the_drawn_data():
     assert chart_assets.data_csv(spec) == "x,y\n1,p\n2,q\n"
     two = {"datasets": {"a": [{"x": 1}], "b": [{"z": 3}]}}
     assert chart_assets.data_csv(two) == "dataset,x,z\na,1,\nb,,3\n"
+
+
+def test_prerender_fills_the_cache_the_html_build_reads(tmp_path):
+    """Charts rendered while a notebook executes are the very files the HTML build then uses."""
+    import json
+
+    from pipeline import chart_assets, notebooks
+
+    notebook = notebooks.executed_path(notebooks.ROOT / "chapters" / "04-regulation.md")
+    markup = "".join("".join(o["data"]["text/html"]) if isinstance(o["data"]["text/html"], list)
+                     else o["data"]["text/html"]
+                     for c in json.loads(notebook.read_text())["cells"] for o in c.get("outputs", [])
+                     if "text/html" in o.get("data", {}))
+    charts = chart_assets.FIGURE.findall(markup)
+    assert charts, "chapter 4 shows charts"
+    assert chart_assets.prerender(notebook, tmp_path) == len(charts)
+    rendered = sorted((tmp_path / "svg").glob("*.svg"))
+    assert len(rendered) == len({json.dumps(chart_assets.spec_of(body), sort_keys=True)
+                                 for _, _, body, _ in charts})
+    before = {p: p.stat().st_mtime_ns for p in rendered}
+    svg = chart_assets.static_svg(chart_assets.spec_of(charts[0][2]), tmp_path)
+    assert svg.startswith("<svg") and svg in {p.read_text() for p in rendered}
+    assert {p: p.stat().st_mtime_ns for p in rendered} == before, "a cache hit rewrites nothing"
