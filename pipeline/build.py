@@ -119,11 +119,11 @@ def execute(source: Path, parameters: dict | None = None, output: Path | None = 
     return Outcome(source, "executed", time.perf_counter() - started)
 
 
-def _execute_worker(source: str, parameters: dict | None = None, output: str | None = None) -> Outcome:
+def _execute_worker(source: str) -> Outcome:
     """Execute one chapter, then render its charts' static images into the asset cache."""
-    outcome = execute(Path(source), parameters, Path(output) if output else None)
+    outcome = execute(Path(source))
     if outcome.action == "executed":
-        chart_assets.prerender(Path(output) if output else notebooks.executed_path(Path(source)), ASSET_CACHE)
+        chart_assets.prerender(notebooks.executed_path(Path(source)), ASSET_CACHE)
     return outcome
 
 
