@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline import build, notebooks
+from pipeline import build, chart_assets, local_browser, notebooks
 
 ROOT = build.ROOT
 PY = sys.executable
@@ -150,41 +150,24 @@ def page_weight() -> list[tuple[str, int, int]]:
     rows = []
     for page in sorted(p for p in html.rglob("*.html") if "_static" not in p.parts):
         text = page.read_text(encoding="utf-8")
-        specs = re.findall(r'<script type="application/json" id="chart-spec-[^"]+">(.*?)</script>', text, re.S)
+        specs = chart_assets.SPEC.findall(text)
         rows.append((page.relative_to(html).as_posix(), len(text.encode("utf-8")), sum(len(s) for s in specs)))
     return rows
 
 
 def first_visit_bytes() -> dict[str, int]:
     """Bytes a browser downloads on a first visit to each chapter page (headless Chromium)."""
-    import functools
-    import http.server
-    import threading
-
-    from playwright.sync_api import sync_playwright
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Quiet, directory=str(ROOT / "_build" / "html")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    html = ROOT / "_build" / "html"
     totals = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
-                                             args=["--no-sandbox", "--disable-background-networking"])
-        for page_path in sorted(p.relative_to(ROOT / "_build" / "html").as_posix()
-                                for p in (ROOT / "_build" / "html" / "chapters").glob("*.html")):
+    with local_browser.serve(html) as url, local_browser.chromium() as browser:
+        for page_path in sorted(p.relative_to(html).as_posix() for p in (html / "chapters").glob("*.html")):
             context = browser.new_context()
             page = context.new_page()
             sizes = []
             page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{page_path}", wait_until="networkidle")
+            page.goto(f"{url}/{page_path}", wait_until="networkidle")
             totals[page_path] = sum(sizes)
             context.close()
-        browser.close()
-    server.shutdown()
     return totals
 
 

@@ -35,7 +35,7 @@ DONE_MARKER = 'class="book-chart-static"'
 
 def spec_of(figure_body: str) -> dict:
     """The Vega-Lite spec embedded in a chart figure."""
-    return json.loads(SPEC.search(figure_body).group("spec").replace("<\\/", "</"))
+    return specs_in(figure_body)[0]
 
 
 def data_csv(spec: dict) -> str:
@@ -93,17 +93,28 @@ def vega_bundle(cache: Path) -> str:
     return _write_once(cache / name, build)
 
 
-def prerender(notebook_path: Path, cache: Path) -> int:
-    """Render into the cache the static SVG of every chart a notebook's outputs show; returns the count."""
+def specs_in(markup: str) -> list[dict]:
+    """Every Vega-Lite spec embedded in a page or an output's HTML."""
+    return [json.loads(text.replace("<\\/", "</")) for text in SPEC.findall(markup)]
+
+
+def notebook_specs(notebook_path: Path) -> list[dict]:
+    """The specs of every chart an executed notebook's outputs show, in order."""
     notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
-    count = 0
+    specs = []
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []):
             markup = output.get("data", {}).get("text/html", "")
-            for match in FIGURE.finditer(markup if isinstance(markup, str) else "".join(markup)):
-                static_svg(spec_of(match.group("body")), cache)
-                count += 1
-    return count
+            specs += specs_in(markup if isinstance(markup, str) else "".join(markup))
+    return specs
+
+
+def prerender(notebook_path: Path, cache: Path) -> int:
+    """Render into the cache the static SVG of every chart a notebook shows; returns the count."""
+    specs = notebook_specs(notebook_path)
+    for spec in specs:
+        static_svg(spec, cache)
+    return len(specs)
 
 
 def _title(spec: dict) -> str:

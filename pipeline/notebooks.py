@@ -114,7 +114,6 @@ def sync_text(source: Path, executed: nbformat.NotebookNode) -> nbformat.Noteboo
     fresh = from_source(source)
     merged = combine_inputs_with_outputs(fresh, executed)
     merged.metadata[META_KEY] = executed.metadata.get(META_KEY, {})
-    for key in ("language_info",):
-        if key in executed.metadata:
-            merged.metadata[key] = executed.metadata[key]
+    if "language_info" in executed.metadata:
+        merged.metadata["language_info"] = executed.metadata["language_info"]
     return with_stable_ids(merged)

@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository root and a scratch copy of a small data package."""
+"""Shared helpers and fixtures: the repository root, the book's pages (in the table of contents
+and as built) and a scratch copy of a small data package."""
 
 from __future__ import annotations
 
@@ -7,8 +8,21 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+
+
+def toc_entries() -> list[str]:
+    """Every page of the table of contents, as written there (no suffix), in book order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+
+
+def built_pages() -> list[Path]:
+    """Every HTML page of the built book, static files and page sources aside."""
+    return sorted(p for p in HTML.rglob("*.html") if not {"_static", "_sources"} & set(p.parts))
 
 
 @pytest.fixture

@@ -9,36 +9,30 @@ as its static image. Screenshots and printed PDFs are left in _build/screenshots
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import shutil
-import threading
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import ROOT
+from pipeline.local_browser import chromium, chromium_path, serve
+from tests.conftest import HTML, ROOT, built_pages
 
 pytestmark = pytest.mark.built
 
-HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[id^="altair-viz-"]')]
     .every(el => el.querySelector('svg.marks, canvas.marks'))"""
 LAYOUTS = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def pages() -> list[str]:
-    found = sorted(p for p in HTML.rglob("*.html") if not {"_static", "_sources"} & set(p.parts))
-    return [p.relative_to(HTML).as_posix() for p in found]
+    return [p.relative_to(HTML).as_posix() for p in built_pages()]
+
+
+def test_the_built_book_has_pages_to_open():
+    """The page tests below are generated from the built book: without it they would not run at all."""
+    assert pages(), "no built book in _build/html: run `make book`"
 
 
 def _require(condition: bool, reason: str) -> None:
@@ -48,31 +42,18 @@ def _require(condition: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(HTML) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    path = chromium_path()
-    _require(path is not None, "Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+    _require(chromium_path() is not None,
+             "Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 class Visit:

@@ -6,28 +6,17 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 from analyses import bib
-from tests.conftest import ROOT
+from pipeline import chart_assets
+from tests.conftest import HTML, built_pages, toc_entries
 
 pytestmark = pytest.mark.built
 
-HTML = ROOT / "_build" / "html"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
-def pages():
-    return sorted(p for p in HTML.rglob("*.html") if not {"_static", "_sources"} & set(p.parts))
-
-
-def _toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [c["file"] for c in part.get("chapters", [])]
-    return files
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -37,7 +26,7 @@ def built():
 
 
 def test_every_toc_entry_has_a_page():
-    for entry in _toc_files():
+    for entry in toc_entries():
         assert (HTML / f"{entry}.html").exists(), entry
 
 
@@ -48,7 +37,7 @@ def _external(url: str | None) -> bool:
     return parsed.scheme in ("http", "https", "") and bool(parsed.netloc) and parsed.hostname not in LOCAL_HOSTS
 
 
-@pytest.mark.parametrize("page", pages(), ids=lambda p: p.relative_to(HTML).as_posix())
+@pytest.mark.parametrize("page", built_pages(), ids=lambda p: p.relative_to(HTML).as_posix())
 def test_page_loads_nothing_from_other_hosts(page):
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     loaded = [tag.get("src") for tag in soup.find_all(["script", "img", "iframe", "audio", "video", "source", "embed"])]
@@ -66,14 +55,14 @@ def test_stylesheets_import_nothing_from_other_hosts():
 
 def test_vega_bundle_only_on_pages_with_charts():
     assert (HTML / "_static" / "vega-bundle.js").stat().st_size > 100_000
-    for page in pages():
+    for page in built_pages():
         text = page.read_text(encoding="utf-8")
         has_chart = 'class="book-chart"' in text
         assert ("vega-bundle.js" in text) == has_chart, page.name
 
 
 def test_injected_parameters_never_show():
-    for page in pages():
+    for page in built_pages():
         assert "injected-parameters" not in page.read_text(encoding="utf-8"), page.name
 
 
@@ -93,13 +82,6 @@ PAGE_BUDGET_BYTES = 400 * 1024  # a chapter page's own HTML
 CHART_ROWS_BUDGET = 1_000       # data rows a chart may embed: aggregated data, not raw records
 
 
-def _specs(text: str):
-    import json
-
-    for spec in re.findall(r'<script type="application/json" id="chart-spec-[^"]+">(.*?)</script>', text, re.S):
-        yield json.loads(spec.replace("<\\/", "</"))
-
-
 def test_chapter_pages_stay_within_the_page_weight_budget():
     for page in sorted((HTML / "chapters").glob("*.html")):
         assert page.stat().st_size <= PAGE_BUDGET_BYTES, f"{page.name}: {page.stat().st_size} bytes"
@@ -107,7 +89,7 @@ def test_chapter_pages_stay_within_the_page_weight_budget():
 
 def test_vega_bundle_is_one_shared_cacheable_file():
     bundle = (HTML / "_static" / "vega-bundle.js").stat().st_size
-    for page in pages():
+    for page in built_pages():
         text = page.read_text(encoding="utf-8")
         if 'class="book-chart"' in text:
             assert text.count('vega-bundle.js') == 1, page.name
@@ -115,15 +97,15 @@ def test_vega_bundle_is_one_shared_cacheable_file():
 
 
 def test_charts_embed_aggregated_data_not_raw_rows():
-    for page in pages():
-        for spec in _specs(page.read_text(encoding="utf-8")):
+    for page in built_pages():
+        for spec in chart_assets.specs_in(page.read_text(encoding="utf-8")):
             rows = sum(len(records) for records in spec.get("datasets", {}).values())
             assert rows <= CHART_ROWS_BUDGET, f"{page.name}: a chart embeds {rows} rows"
 
 
 def test_every_chart_has_its_downloads_and_static_image():
     assets = HTML / "_static" / "charts"
-    for page in pages():
+    for page in built_pages():
         text = page.read_text(encoding="utf-8")
         for chart_id in re.findall(r'<figure id="(altair-viz-[0-9a-f-]+)" class="book-chart"', text):
             for suffix in (".csv", ".vl.json", ".svg"):

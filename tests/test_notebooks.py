@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
-from pipeline import build, notebooks
+from pipeline import build, chart_assets, notebooks
 
 SOURCES = notebooks.chapter_sources()
 
@@ -65,17 +64,8 @@ def test_no_error_outputs(source):
             assert output.get("name") != "stderr", f"{source.name}: stderr output {output.get('text')}"
 
 
-def _chart_specs(notebook):
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            markup = output.get("data", {}).get("text/html", "")
-            for text in re.findall(r'<script type="application/json" id="chart-spec-[^"]+">(.*?)</script>',
-                                   markup, re.S):
-                yield json.loads(text.replace("<\\/", "</"))
-
-
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_every_chart_has_a_tooltip(source):
-    specs = list(_chart_specs(notebooks.read(notebooks.executed_path(source))))
+    specs = chart_assets.notebook_specs(notebooks.executed_path(source))
     for spec in specs:
         assert '"tooltip"' in json.dumps(spec), spec.get("title")
