@@ -49,12 +49,13 @@ def figures() -> dict[str, str]:
     values["casual_ring_only"] = _number(circles.loc["casual", "ring_only"])
     values["critics_total"] = _number(data.load("france_readings").set_index("reading").loc["critics_total", "persons"])
 
-    heads = data.load("headcounts").set_index(["population", "measure", "source"])
+    headcounts = data.load("headcounts")
+    heads = headcounts.set_index(["population", "measure", "source"])
     unique = heads.loc[("Amazon Mechanical Turk", "Unique workers", "ipeirotis_blog_howmany")]
     active = heads.loc[("Amazon Mechanical Turk", "Workers active at any given time", "ipeirotis_blog_howmany")]
     values.update(mturk_unique_low=_number(unique["persons_low"]), mturk_unique_high=_number(unique["persons_high"]),
                   mturk_active_low=_number(active["persons_low"]), mturk_active_high=_number(active["persons_high"]))
-    witmart = data.load("headcounts").query("population == 'Zhubajie / Witmart'").set_index("source")["persons_low"]
+    witmart = headcounts.query("population == 'Zhubajie / Witmart'").set_index("source")["persons_low"]
     values["witmart_2013_keynote"] = _number(witmart["witmart2013"])
     values["witmart_2013_officials"] = _number(witmart["chinadaily2013cloud"])
     values["gigstats_share"] = _number(data.load("europe_platform_work")["share_pct"].iloc[0])
@@ -78,8 +79,7 @@ def figures() -> dict[str, str]:
     income = data.load("microwork_income").set_index(["survey", "measure"])["value"]
     values["diplab_poor"] = _number(income[("diplab", "below_poverty_line")])
     values["diplab_comparator"] = _number(income[("diplab", "national_comparator")])
-    rates = data.load("contribution_rates").set_index("year")["rate_pct"]
-    contribution = rates[rates.index.max()] / 100
+    contribution = poverty.latest_contribution_rate(data.load("contribution_rates"))
     values["amelie_net"] = _number(poverty.after_contributions(
         poverty.monthly_from_hourly(dispatch.loc["amelie_pay", "value_low"], dispatch.loc["amelie_hours", "value_low"]),
         contribution))

@@ -1,6 +1,6 @@
 """Paid by the click: hourly pay with unpaid time, poverty thresholds by household, testimonies.
 
-Pure functions: effective hourly pay once unpaid time is counted, currency conversion,
+Pure functions: the unpaid share of working time, currency conversion,
 consumption units on the modified OECD scale as Insee uses it, poverty thresholds for a
 household, income from stated pay and hours (before and after micro-entrepreneur
 contributions), hours needed to reach a threshold, and income distributions consistent with a
@@ -12,19 +12,14 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
+import pandas as pd
+
 WEEKS_PER_MONTH = 52 / 12  # weeks in an average month
 OFFICIAL_SHARE_OF_MEDIAN = 0.6  # Insee's poverty line: 60 % of the median living standard
+HOURS_PER_WEEK = 24 * 7  # every hour of a week: the ceiling of any weekly schedule
 
 
 # --- hourly pay ------------------------------------------------------------------------------
-
-
-def hourly_with_unpaid_time(earnings: float, paid_hours: float, unpaid_hours: float) -> float:
-    """Earnings per hour once the unpaid hours (searching, qualifying, rejected work) are counted."""
-    total = paid_hours + unpaid_hours
-    if total <= 0:
-        raise ValueError("some time must be worked")
-    return earnings / total
 
 
 def unpaid_share(paid_time_rate: float, all_time_rate: float) -> float:
@@ -81,14 +76,14 @@ def monthly_from_hourly(hourly: float, hours_per_week: float) -> float:
     return hourly * hours_per_week * WEEKS_PER_MONTH
 
 
-def monthly_from_daily(hourly: float, hours_per_day: float, days_per_week: float) -> float:
-    """Monthly earnings of a daily routine kept every week."""
-    return monthly_from_hourly(hourly, hours_per_day * days_per_week)
-
-
 def hourly_from_monthly(monthly: float, hours_per_week: float) -> float:
     """Hourly pay implied by monthly earnings and weekly hours."""
     return monthly / (hours_per_week * WEEKS_PER_MONTH)
+
+
+def latest_contribution_rate(contributions: pd.DataFrame) -> float:
+    """The most recent micro-entrepreneur contribution rate in the table, as a proportion (0-1)."""
+    return contributions.set_index("year")["rate_pct"].sort_index().iloc[-1] / 100
 
 
 def after_contributions(gross: float, contribution_rate: float) -> float:
@@ -102,7 +97,7 @@ def hours_per_week_to_reach(monthly_target: float, hourly: float) -> float:
     """Weekly hours needed for monthly earnings to reach a target at an hourly rate."""
     if hourly <= 0:
         raise ValueError("the hourly rate must be positive")
-    return monthly_target / (hourly * WEEKS_PER_MONTH)
+    return hourly_from_monthly(monthly_target, hourly)  # the same equation, solved for the hours
 
 
 # --- distributions consistent with a mean and a share below a bound -----------------------------

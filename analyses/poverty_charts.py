@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 import altair as alt
 import pandas as pd
@@ -87,7 +86,7 @@ def hours_needed(needed: pd.DataFrame, provenance: pd.DataFrame) -> alt.LayerCha
         tooltip=[alt.Tooltip("label:N", title="Pay level"), alt.Tooltip("hourly_eur:Q", title="Euros per hour", format=".2f"),
                  alt.Tooltip("target:N", title="Target"), alt.Tooltip("hours:Q", title="Hours a week", format=".0f")],
     )
-    week = alt.Chart(pd.DataFrame({"hours": [24 * 7], "text": ["every hour of the week"]}))
+    week = alt.Chart(pd.DataFrame({"hours": [poverty.HOURS_PER_WEEK], "text": ["every hour of the week"]}))
     rule = week.mark_rule(strokeDash=[4, 3]).encode(x="hours:Q")
     text = week.mark_text(align="right", dx=-3, dy=-4, fontSize=11).encode(
         x="hours:Q", y=alt.value(0), text="text:N")
@@ -95,9 +94,9 @@ def hours_needed(needed: pd.DataFrame, provenance: pd.DataFrame) -> alt.LayerCha
         "How many hours it would take",
         "Weekly hours at each pay level to reach the poverty threshold or a full-time SMIC (long bars cut)")
     ).properties(height=alt.Step(12))
-    impossible = needed[needed["hours"] > 24 * 7]
+    impossible = needed[needed["hours"] > poverty.HOURS_PER_WEEK]
     description = (f"Grouped horizontal bars of the weekly hours needed at {needed['label'].nunique()} pay levels. "
-                   f"Bars beyond the {24 * 7} hours of a whole week, {len(impossible)} of {len(needed)}, mark "
+                   f"Bars beyond the {poverty.HOURS_PER_WEEK} hours of a whole week, {len(impossible)} of {len(needed)}, mark "
                    "targets that cannot be reached at all at that pay.")
     return charts.sourced(chart, provenance, description)
 
@@ -150,6 +149,6 @@ def income_distribution(mu: float, sigma: float, mean: float, bounds: list[float
         "than each amount")
     ).properties(height=260)
     description = (f"An S-shaped curve of the share of workers earning less than each monthly amount for a "
-                   f"log-normal distribution with mean {mean:g} euros and median {math.exp(mu):.2f} euros; dashed "
+                   f"log-normal distribution with mean {mean:g} euros and median {poverty.lognormal_median(mu):.2f} euros; dashed "
                    "lines mark the mean and the amounts the critics' survey reports shares for.")
     return charts.sourced(chart, provenance, description)

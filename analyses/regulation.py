@@ -2,14 +2,14 @@
 
 A levy collected by platforms on micro-work payments in France, the way they take their
 commission: its yield depends on how many people are paid (analyses.workforce), how much they
-are paid (analyses.poverty) and the rate. Every result is a scenario with stated assumptions.
+are paid and the rate. Every result is a scenario with stated assumptions.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analyses import poverty, workforce
+from analyses import workforce
 
 MONTHS_PER_YEAR = 12
 
@@ -26,8 +26,7 @@ def payments_from_headcount(persons: float, monthly_income: float) -> float:
 
 def payments_from_full_time(full_time_equivalents: float, hourly: float, hours_per_month: float) -> float:
     """Annual payments for a number of full-time jobs paid `hourly` for `hours_per_month`."""
-    weekly_hours = hours_per_month / poverty.WEEKS_PER_MONTH
-    return full_time_equivalents * poverty.monthly_from_hourly(hourly, weekly_hours) * MONTHS_PER_YEAR
+    return full_time_equivalents * hourly * hours_per_month * MONTHS_PER_YEAR
 
 
 def levy(payments: float, rate: float) -> float:
@@ -45,16 +44,16 @@ def levy_scenarios(headcounts: dict[str, float], monthly_income: float, full_tim
     scenarios pay the full-time equivalents at an hourly rate. Per-person yields divide by the
     people counted in each scenario (for full-time scenarios, the full-time equivalents).
     """
-    rows = []
-    for name, persons in headcounts.items():
-        paid = payments_from_headcount(persons, monthly_income)
-        rows.append({"scenario": name, "basis": "headcount", "persons": persons, "payments": paid,
-                     "levy": levy(paid, rate), "levy_per_person": levy(paid, rate) / persons})
-    for name, hourly in hourly_rates.items():
-        paid = payments_from_full_time(full_time, hourly, hours_per_month)
-        rows.append({"scenario": name, "basis": "full_time", "persons": full_time, "payments": paid,
-                     "levy": levy(paid, rate), "levy_per_person": levy(paid, rate) / full_time})
-    return pd.DataFrame(rows)
+    rows = [{"scenario": name, "basis": "headcount", "persons": persons,
+             "payments": payments_from_headcount(persons, monthly_income)}
+            for name, persons in headcounts.items()]
+    rows += [{"scenario": name, "basis": "full_time", "persons": full_time,
+              "payments": payments_from_full_time(full_time, hourly, hours_per_month)}
+             for name, hourly in hourly_rates.items()]
+    frame = pd.DataFrame(rows)
+    frame["levy"] = [levy(paid, rate) for paid in frame["payments"]]
+    frame["levy_per_person"] = frame["levy"] / frame["persons"]
+    return frame
 
 
 def headcount_scenarios(estimate: pd.DataFrame, critics_total: float, labels: dict[str, str]) -> dict[str, float]:

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import jupytext
 import pytest
-import yaml
 
 from pipeline import notebooks
-from tests.conftest import ROOT
+from tests.conftest import ROOT, toc_entries
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 LEGAL_REFERENCES = [  # the explicit allowlist: identifiers of texts, not quantities
@@ -40,9 +39,7 @@ NUMERAL = re.compile(r"\d[\d,.]*\d|\d")
 
 def toc_files() -> list[Path]:
     """The source file of every page in the table of contents."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    entries = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
-    return [ROOT / f"{entry}.md" for entry in entries]
+    return [ROOT / f"{entry}.md" for entry in toc_entries()]
 
 
 def prose_pages() -> list[tuple[Path, str]]:
@@ -143,3 +140,27 @@ def test_every_defined_glue_key_is_used():
     defined, used = defined_keys(), used_keys()
     unused = {stem: sorted(keys - used.get(stem, set())) for stem, keys in defined.items()}
     assert {stem: keys for stem, keys in unused.items() if keys} == {}, "glue keys defined but never used"
+
+
+UNCLOSED_ROLE = re.compile(r"\{([a-z][a-z0-9_-]*(?::[a-z0-9_-]+)*)(?![}a-z0-9:_-])")
+
+
+def unclosed_roles(text: str) -> list[tuple[int, str]]:
+    """(line, text) of each role or directive name missing its closing brace: MyST shows it as
+    plain text, the strict build does not warn, and the value never reaches the page."""
+    fenced = STRIP[0]  # code blocks, where braces are code (a BibTeX entry, say)
+    text = fenced.sub(lambda m: "\n" * m.group().count("\n"), text)
+    return [(text.count("\n", 0, m.start()) + 1, text[m.start():m.end() + 20].splitlines()[0])
+            for m in UNCLOSED_ROLE.finditer(text)]
+
+
+def test_the_unclosed_role_guard_catches_what_it_should():
+    assert unclosed_roles("it is {glue:text`x:.0f` euros") == [(1, "{glue:text`x:.0f` euros")]
+    assert unclosed_roles("it is {glue:text}`x:.0f` euros, {cite}`key`\n```{glue:md} t\n```") == []
+    assert unclosed_roles("```bibtex\n@book{key,\n  title = {T}\n}\n```\n{cite`key`") == [(6, "{cite`key`")]
+
+
+@pytest.mark.parametrize("page", toc_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_role_is_closed(page):
+    text = dict(prose_pages())[page]
+    assert unclosed_roles(text) == [], f"{page.relative_to(ROOT)}: a role lacks its closing brace"
