@@ -5,7 +5,8 @@ For each chapter the fingerprint of its inputs decides what to do:
 - unchanged code and inputs: the executed notebook is reused (its prose is refreshed from the
   text source if that changed, outputs kept);
 - otherwise papermill executes a fresh notebook made from the text source, chapters in
-  parallel over the cores, and the result replaces the committed notebook only on success;
+  parallel over the cores, each in a kernel of its own forked warm from a fork server
+  (pipeline.kernels), and the result replaces the committed notebook only on success;
   the same workers render its charts' static images and the Vega bundle into _build/.cache/,
   so the HTML build finds them ready.
 
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyses import data
-from pipeline import chart_assets, notebooks
+from pipeline import chart_assets, kernels, notebooks
 
 ROOT = notebooks.ROOT
 BUILD_DIR = ROOT / "_build"
@@ -155,7 +156,8 @@ def update_notebooks(sources: list[Path], force: bool = False, frozen: bool = Fa
         print(outcome.line(), flush=True)
     if to_run:
         workers = max(1, min(len(to_run), jobs or os.cpu_count() or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Kernels are forked warm from one fork server (pipeline.forkserver) for the whole pool.
+        with kernels.forkserver(), ProcessPoolExecutor(max_workers=workers) as pool:
             # The Vega bundle, needed by the HTML build, is made while kernels start.
             pool.submit(_bundle_worker)
             futures = [pool.submit(_execute_worker, str(s)) for s in to_run]
@@ -172,12 +174,18 @@ IGNORED_FOR_HTML = {"_build", ".venv", "node_modules", ".git", "__pycache__", ".
 def html_inputs_digest(root: Path = ROOT) -> str:
     """SHA-256 of every file the HTML build could read: the whole book, build outputs aside."""
     digest = hashlib.sha256()
-    files = sorted(p for p in root.rglob("*")
-                   if p.is_file() and not IGNORED_FOR_HTML & set(p.relative_to(root).parts)
-                   and not any(part.endswith(".egg-info") for part in p.relative_to(root).parts))
-    for path in files:
+    for path in _book_files(root):
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _book_files(root: Path) -> list[Path]:
+    """The book's files, sorted; ignored folders are not even entered (.venv holds thousands)."""
+    files = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d not in IGNORED_FOR_HTML and not d.endswith(".egg-info")]
+        files += [Path(folder) / name for name in names]
+    return sorted(files)
 
 
 def html_is_current(root: Path = ROOT) -> bool:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from pipeline import build, notebooks, rerun
+from pipeline import build, kernels, notebooks, rerun
 
 HEADER = textwrap.dedent("""\
     ---
@@ -73,6 +75,68 @@ def test_execution_is_byte_stable(executed_demo, tmp_path):
     shutil.copy(executed_demo, copy)
     assert build.execute(copy).action == "executed"
     assert notebooks.executed_path(copy).read_bytes() == first
+
+
+PROBE = """
+    # Probe
+
+    ```{code-cell} ipython3
+    import json, os, sys
+    print(json.dumps({"cwd": os.getcwd(), "argv0": os.path.basename(sys.argv[0]), "path0": sys.path[0],
+                      "probe": os.environ.get("BOOK_PROBE"), "server": os.environ.get("%s"),
+                      "analyses_loaded": "analyses" in sys.modules, "pandas_loaded": "pandas" in sys.modules,
+                      "own_group": os.getpgid(0) == os.getpid(), "parent": os.getppid()}))
+    ```
+    """ % kernels.FORKSERVER_ENV
+
+
+def _probe(folder: Path) -> dict:
+    """What a chapter's kernel sees of its process, executed by the real pipeline."""
+    source = _chapter(folder, PROBE)
+    assert build.execute(source).action == "executed"
+    return json.loads(notebooks.read(notebooks.executed_path(source)).cells[-1].outputs[0].text)
+
+
+def test_a_forked_kernel_starts_as_a_fresh_one_would(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOOK_PROBE", "set by the test")
+    (tmp_path / "fresh").mkdir()
+    (tmp_path / "forked").mkdir()
+    fresh = _probe(tmp_path / "fresh")
+    with kernels.forkserver():
+        forked = _probe(tmp_path / "forked")
+    assert fresh["parent"] == os.getpid()  # started by this process
+    assert forked["parent"] != os.getpid()  # forked by the server
+    assert forked["pandas_loaded"] and not fresh["pandas_loaded"]  # warm: the whole point
+    assert forked["cwd"] == str(tmp_path / "forked") and fresh["cwd"] == str(tmp_path / "fresh")
+    for seen in (fresh, forked):
+        del seen["parent"], seen["pandas_loaded"], seen["cwd"]
+    assert forked == fresh  # sys.path[0] included
+    assert {k: v for k, v in fresh.items() if k != "path0"} == {
+        "argv0": "ipykernel_launcher.py", "probe": "set by the test", "server": None,
+        "analyses_loaded": False, "own_group": True}
+
+
+def test_the_fork_server_stops_with_its_block(tmp_path):
+    with kernels.forkserver():
+        server = _probe(tmp_path)["parent"]
+        assert os.environ.get(kernels.FORKSERVER_ENV)
+    assert kernels.FORKSERVER_ENV not in os.environ
+    with pytest.raises(ProcessLookupError):
+        os.kill(server, 0)
+
+
+def test_without_its_fork_server_a_kernel_starts_fresh_and_says_so(tmp_path, monkeypatch, capfd):
+    monkeypatch.setenv(kernels.FORKSERVER_ENV, str(tmp_path / "no-server-here"))
+    assert _probe(tmp_path)["parent"] == os.getpid()
+    assert "kernel fork server unavailable" in capfd.readouterr().err
+
+
+def test_a_warm_forked_kernel_gives_the_same_notebook(executed_demo, tmp_path):
+    copy = tmp_path / executed_demo.name
+    shutil.copy(executed_demo, copy)
+    with kernels.forkserver():
+        assert build.execute(copy).action == "executed"
+    assert notebooks.executed_path(copy).read_bytes() == notebooks.executed_path(executed_demo).read_bytes()
 
 
 def _copy_chapter(executed_demo: Path, folder: Path) -> Path:
