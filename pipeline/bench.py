@@ -69,12 +69,16 @@ def measure_edit(path: str, change) -> tuple[float, list[str]]:
     """Time `make book` after an edit, list what executed, then undo the edit and rebuild."""
     target = ROOT / path
     original = target.read_bytes()
+    published = {s: notebooks.executed_path(s).read_bytes() for s in notebooks.chapter_sources()}
     try:
         target.write_bytes(change(original))
         seconds, output = run(["make", "--no-print-directory", "book"])
     finally:
         target.write_bytes(original)
         run(["make", "--no-print-directory", "book"])
+    changed = [s.name for s, text in published.items() if notebooks.executed_path(s).read_bytes() != text]
+    if changed:
+        sys.exit(f"bench: undoing the edit of {path} did not give back the same notebooks: {changed}")
     return seconds, executed(output)
 
 

@@ -112,8 +112,9 @@ def sync_text(source: Path, executed: nbformat.NotebookNode) -> nbformat.Noteboo
     Only valid when the code signature is unchanged: prose edits need no execution.
     """
     fresh = from_source(source)
+    # The notebook's metadata as an execution leaves it, taken before jupytext's combine
+    # filters it in place: a prose edit and its undoing then give back the same bytes.
+    metadata = nbformat.from_dict({**executed.metadata, **fresh.metadata})
     merged = combine_inputs_with_outputs(fresh, executed)
-    merged.metadata[META_KEY] = executed.metadata.get(META_KEY, {})
-    if "language_info" in executed.metadata:
-        merged.metadata["language_info"] = executed.metadata["language_info"]
+    merged.metadata = metadata
     return with_stable_ids(merged)

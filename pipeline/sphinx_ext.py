@@ -40,7 +40,6 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html":
         return
     _sync_static(app)
-    _write_bundle(app)
     chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR)
 
 
@@ -57,6 +56,14 @@ def _sync_static(app: Sphinx) -> None:
 
 
 def _write_bundle(app: Sphinx) -> None:
+    """Put the Vega bundle in the output before any page is written.
+
+    Sphinx adds a checksum query (`?v=`) to a script's address only if the file is already in
+    the output when the page is written: written later, the first build's pages and those
+    rewritten afterwards would name the bundle differently, and browsers would fetch it twice.
+    """
+    if app.builder.format != "html":
+        return
     target = Path(app.outdir) / "_static" / BUNDLE_NAME
     bundle = chart_assets.vega_bundle(Path(app.srcdir) / chart_assets.CACHE_DIR).encode("utf-8")
     if not target.exists() or target.read_bytes() != bundle:
@@ -191,6 +198,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _digest_of_this_extension)
     app.connect("builder-inited", _fix_translator, priority=900)  # after the theme's own translator
     app.connect("builder-inited", _look_up_bibtex_backends_once)
+    app.connect("builder-inited", _write_bundle)
     app.connect("source-read", _note_glue_sources)
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes' handlers
     app.connect("build-finished", _finish)

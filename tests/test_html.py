@@ -89,11 +89,17 @@ def test_chapter_pages_stay_within_the_page_weight_budget():
 
 def test_vega_bundle_is_one_shared_cacheable_file():
     bundle = (HTML / "_static" / "vega-bundle.js").stat().st_size
+    addresses = {}
     for page in built_pages():
         text = page.read_text(encoding="utf-8")
         if 'class="book-chart"' in text:
             assert text.count('vega-bundle.js') == 1, page.name
             assert len(text.encode("utf-8")) < bundle, f"{page.name}: the bundle must not be inlined"
+            src = re.search(r'<script src="([^"]*vega-bundle\.js[^"]*)"', text).group(1)
+            path, _, query = src.partition("?")
+            addresses[page.relative_to(HTML).as_posix()] = ((page.parent / path).resolve(), query)
+    # One address (cache-busting query included) on every page, or browsers fetch it again.
+    assert len(set(addresses.values())) == 1, addresses
 
 
 def test_charts_embed_aggregated_data_not_raw_rows():

@@ -158,6 +158,16 @@ def test_prose_edit_syncs_text_without_execution(executed_demo, tmp_path):
     assert build.plan(source) == "reuse"
 
 
+def test_a_prose_edit_undone_gives_back_the_same_notebook(executed_demo, tmp_path):
+    source = _copy_chapter(executed_demo, tmp_path)
+    original, before = source.read_text(), notebooks.executed_path(source).read_bytes()
+    source.write_text(original.replace("The count is", "The total count is"))
+    build.update_notebooks([source])
+    source.write_text(original)
+    assert [o.action for o in build.update_notebooks([source])] == ["prose synced"]
+    assert notebooks.executed_path(source).read_bytes() == before
+
+
 def test_code_edit_needs_execution(executed_demo, tmp_path):
     source = _copy_chapter(executed_demo, tmp_path)
     source.write_text(source.read_text().replace("factor = 1", "factor = 2"))
