@@ -160,17 +160,19 @@ def page_weight() -> list[tuple[str, int, int]]:
 
 
 def first_visit_bytes() -> dict[str, int]:
-    """Bytes a browser downloads on a first visit to each chapter page (headless Chromium)."""
+    """Bytes a browser downloads (bodies and headers) on a first visit to each chapter page."""
     html = ROOT / "_build" / "html"
     totals = {}
     with local_browser.serve(html) as url, local_browser.chromium() as browser:
         for page_path in sorted(p.relative_to(html).as_posix() for p in (html / "chapters").glob("*.html")):
             context = browser.new_context()
             page = context.new_page()
-            sizes = []
-            page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
+            finished = []
+            page.on("requestfinished", lambda request: finished.append(request))
             page.goto(f"{url}/{page_path}", wait_until="networkidle")
-            totals[page_path] = sum(sizes)
+            # Sizes as the network saw them; reading bodies back can fail for large files.
+            totals[page_path] = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
+                                    for r in finished)
             context.close()
     return totals
 
