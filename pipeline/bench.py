@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline import build, chart_assets, local_browser, notebooks
+from pipeline import build, chart_assets, kernels, local_browser, notebooks
 
 ROOT = build.ROOT
 PY = sys.executable
@@ -130,11 +130,12 @@ def measure_test_stages() -> list[tuple[str, float]]:
 
 
 def slowest_cells(count: int = 5) -> list[tuple[float, str, int, str]]:
-    """(seconds, chapter, cell index, first line) of the slowest cells, from a papermill run."""
+    """(seconds, chapter, cell index, first line) of the slowest cells, run as `make book` runs them
+    (papermill, kernels forked warm)."""
     import papermill
 
     cells = []
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, kernels.forkserver():
         for source in notebooks.chapter_sources():
             unexecuted = Path(scratch) / f"{source.stem}.ipynb"
             out = Path(scratch) / f"{source.stem}.out.ipynb"
