@@ -45,13 +45,6 @@ def daily_minutes(hours_per_week: float) -> float:
     return 60 * hours_per_week / DAYS_PER_WEEK
 
 
-def share_pct(part: float, whole: float) -> float:
-    """`part` as a percentage of `whole`; the whole must be positive."""
-    if whole <= 0:
-        raise ValueError("a share needs a positive denominator")
-    return 100 * part / whole
-
-
 def gap_points(share: float, benchmark: float) -> float:
     """Difference in percentage points between a share and its benchmark."""
     return share - benchmark

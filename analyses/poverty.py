@@ -37,11 +37,6 @@ def usd_to_eur(amount_usd: float, usd_per_eur: float) -> float:
     return amount_usd / usd_per_eur
 
 
-def share_of(value: float, reference: float) -> float:
-    """`value` as a percentage of `reference` (pay as a share of a minimum wage, say)."""
-    return 100 * value / reference
-
-
 # --- households and thresholds ----------------------------------------------------------------
 
 

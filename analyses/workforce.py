@@ -1,9 +1,8 @@
 """How many micro-workers? The arithmetic behind the French estimate and its readings.
 
 Pure functions over the data tables: the nested circles of the DiPLab estimate, their share
-of the labour force, the full-time-equivalent ratio, the estimate as a function of its two
-assumptions (multi-homing and the share of registered people active in a month), growth
-arithmetic and registered-versus-active ratios.
+of the labour force, the estimate as a function of its two assumptions (multi-homing and the
+share of registered people active in a month) and growth arithmetic.
 """
 
 from __future__ import annotations
@@ -11,6 +10,8 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+
+from analyses.shares import percent
 
 CIRCLES = ("casual", "routine", "very_active")  # outermost first
 CIRCLE_LABELS = {"casual": "Casual (at least occasionally)", "routine": "Routine (at least monthly)",
@@ -57,9 +58,7 @@ def double_counted(circle_table: pd.DataFrame) -> int:
 
 def labour_force_share_pct(persons: float, labour_force_thousands: float) -> float:
     """Persons as a percentage of the labour force given in thousands."""
-    if labour_force_thousands <= 0:
-        raise ValueError("the labour force must be positive")
-    return 100 * persons / (labour_force_thousands * 1000)
+    return percent(persons, labour_force_thousands * 1000)
 
 
 def labour_force(table: pd.DataFrame, year: int, sex: str = "all") -> int:
@@ -69,15 +68,6 @@ def labour_force(table: pd.DataFrame, year: int, sex: str = "all") -> int:
         years = sorted(int(y) for y in table["year"].unique())
         raise KeyError(f"no labour force for {year} ({sex}); years available: {years}")
     return int(rows["persons_thousands"].iloc[0])
-
-
-def full_time_share_pct(full_time_equivalents: float, persons: float) -> float:
-    """Full-time equivalents as a percentage of the persons doing the work.
-
-    With 5,000 full-time jobs spread over 250,000 people, each person works on average 2 % of
-    a full-time job.
-    """
-    return 100 * full_time_equivalents / persons
 
 
 def implied_gross_registrations(deduplicated: float, multihoming: float) -> float:
@@ -141,6 +131,3 @@ def doubling_time_years(rate_pct: float) -> float:
     return math.log(2) / math.log(1 + rate_pct / 100)
 
 
-def ratio_pct(part: float, whole: float) -> float:
-    """`part` as a percentage of `whole` (e.g. active profiles among registered ones)."""
-    return 100 * part / whole

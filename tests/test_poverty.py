@@ -17,9 +17,8 @@ def test_hourly_pay_with_unpaid_time():
         poverty.unpaid_share(3, 4)
 
 
-def test_currency_and_shares():
+def test_currency():
     assert poverty.usd_to_eur(11.81, 1.181) == pytest.approx(10.0)
-    assert poverty.share_of(2, 8) == 25
 
 
 def test_consumption_units_modified_oecd():

@@ -53,11 +53,6 @@ def test_labour_force_shares():
         workforce.labour_force(labour, 2031)
 
 
-def test_full_time_equivalent_shares():
-    assert workforce.full_time_share_pct(5_000, CASUAL) == pytest.approx(1.8788, abs=1e-4)
-    assert workforce.full_time_share_pct(5_000, VERY_ACTIVE) == pytest.approx(33.550, abs=1e-3)
-
-
 def test_estimate_as_a_function_of_its_assumptions():
     gross = workforce.implied_gross_registrations(CASUAL, 1.27)
     assert gross == pytest.approx(337_980.02)
@@ -95,9 +90,6 @@ def test_growth_scenarios_compound_from_the_base_year():
         workforce.growth_scenarios(100, 2020, {"x": 1}, 2019)
 
 
-def test_registered_versus_active_ratios():
-    assert workforce.ratio_pct(14_000_000, 163_000_000) == pytest.approx(8.589, abs=0.001)
-    assert workforce.ratio_pct(3_300_000, 163_000_000) == pytest.approx(2.0245, abs=0.0001)
 
 
 def test_nested_circle_areas_are_proportional_to_counts(circle_table):
