@@ -80,12 +80,10 @@ def figures() -> dict[str, str]:
     values["diplab_poor"] = _number(income[("diplab", "below_poverty_line")])
     values["diplab_comparator"] = _number(income[("diplab", "national_comparator")])
     contribution = poverty.latest_contribution_rate(data.load("contribution_rates"))
-    values["amelie_net"] = _number(poverty.after_contributions(
-        poverty.monthly_from_hourly(dispatch.loc["amelie_pay", "value_low"], dispatch.loc["amelie_hours", "value_low"]),
-        contribution))
-    values["ferdinand_hourly"] = _number(poverty.hourly_from_monthly(
-        dispatch.loc["ferdinand_income", "value_low"],
-        dispatch.loc["ferdinand_hours", "value_low"] * dispatch.loc["ferdinand_days", "value_low"]), 2)
+    workers = poverty.testimonies(dispatch["value_low"], contribution,
+                                  poverty.press_usd_per_eur(data.load("hourly_pay"))).set_index("worker")
+    values["amelie_net"] = _number(workers.loc[poverty.TESTIMONIES["amelie"], "monthly_net"])
+    values["ferdinand_hourly"] = _number(workers.loc[poverty.TESTIMONIES["ferdinand"], "hourly_eur"], 2)
     values["julie_drop"] = _number(100 * (1 - dispatch.loc["julie_hours_low", "value_low"]
                                           / dispatch.loc["julie_hours", "value_low"]))
 

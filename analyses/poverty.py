@@ -32,6 +32,15 @@ def unpaid_share(paid_time_rate: float, all_time_rate: float) -> float:
     return 1 - all_time_rate / paid_time_rate
 
 
+def press_usd_per_eur(hourly_pay: pd.DataFrame) -> float:
+    """Dollars per euro implied by the press conversion of the ILO's paid-time rate (hourly_pay table).
+
+    The book uses it where no official annual rate could be read, labelled as such.
+    """
+    by_study = hourly_pay.set_index("study")["hourly"]
+    return by_study["ilo2018_paid"] / by_study["ilo2018_paid_eur"]
+
+
 def usd_to_eur(amount_usd: float, usd_per_eur: float) -> float:
     """Dollars to euros at a rate quoted, as the ECB quotes it, in dollars per euro."""
     return amount_usd / usd_per_eur
@@ -63,6 +72,26 @@ def household_threshold(threshold_per_unit: float, units: float) -> float:
     return threshold_per_unit * units
 
 
+# The households the testimonies are set against: (adults, children under 14).
+HOUSEHOLDS = {"Person living alone": (1, 0),
+              "Single parent, one child under 14": (1, 1),
+              "Couple, two children under 14": (2, 2)}
+
+
+def household_thresholds(threshold_per_unit: float, weights: pd.Series) -> pd.DataFrame:
+    """Consumption units and monthly poverty line of each of HOUSEHOLDS.
+
+    `weights` are the scale's weights by person (`first_adult`, `other_person_14_plus`,
+    `child_under_14`), as in the consumption_units table.
+    """
+    units = [consumption_units(adults, children_under_14=children, first_adult=weights["first_adult"],
+                               other_person_14_plus=weights["other_person_14_plus"],
+                               child_under_14=weights["child_under_14"])
+             for adults, children in HOUSEHOLDS.values()]
+    return pd.DataFrame({"household": list(HOUSEHOLDS), "units": units,
+                         "threshold": [household_threshold(threshold_per_unit, u) for u in units]})
+
+
 # --- testimonies -------------------------------------------------------------------------------
 
 
@@ -86,6 +115,33 @@ def after_contributions(gross: float, contribution_rate: float) -> float:
     if not 0 <= contribution_rate < 1:
         raise ValueError("the contribution rate is a proportion between 0 and 1")
     return gross * (1 - contribution_rate)
+
+
+# The dispatch's three workers, by the names of their figures in dispatch_figures.
+TESTIMONIES = {"amelie": "First worker (Lionbridge)", "ferdinand": "Student (Appen)",
+               "julie": "Third worker (Cortana transcription)"}
+
+
+def testimonies(stated: pd.Series, contribution_rate: float, usd_per_eur: float,
+                hours_per_week: dict[str, float | None] | None = None) -> pd.DataFrame:
+    """The three workers' hourly pay in euros, weekly hours and monthly income, gross and net.
+
+    `stated` holds the dispatch's figures by name: the first worker's pay and weekly hours, the
+    student's monthly income, hours a day and days a week, the third worker's pay in dollars and
+    weekly hours. `hours_per_week` replaces the stated weekly hours of any worker (a scenario;
+    None keeps the stated hours); the student's hourly pay always comes from the stated hours. One row per worker, in the
+    order of TESTIMONIES.
+    """
+    ferdinand_week = stated["ferdinand_hours"] * stated["ferdinand_days"]
+    hourly = [stated["amelie_pay"], hourly_from_monthly(stated["ferdinand_income"], ferdinand_week),
+              usd_to_eur(stated["julie_pay"], usd_per_eur)]
+    weekly = {"amelie": stated["amelie_hours"], "ferdinand": ferdinand_week, "julie": stated["julie_hours"]}
+    weekly |= {name: hours for name, hours in (hours_per_week or {}).items() if hours is not None}
+    workers = pd.DataFrame({"worker": list(TESTIMONIES.values()), "hourly_eur": hourly,
+                            "hours_per_week": [weekly[name] for name in TESTIMONIES]})
+    workers["monthly_gross"] = [monthly_from_hourly(r, h) for r, h in zip(workers["hourly_eur"], workers["hours_per_week"])]
+    workers["monthly_net"] = [after_contributions(m, contribution_rate) for m in workers["monthly_gross"]]
+    return workers
 
 
 def hours_per_week_to_reach(monthly_target: float, hourly: float) -> float:

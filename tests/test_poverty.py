@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from analyses import poverty
@@ -51,6 +52,37 @@ def test_testimony_income():
         poverty.after_contributions(100, 1.2)
 
 
+def test_household_thresholds_on_the_insee_scale():
+    weights = pd.Series({"first_adult": 1.0, "other_person_14_plus": 0.5, "child_under_14": 0.3})
+    table = poverty.household_thresholds(1_000, weights).set_index("household")
+    # alone 1; single parent and a child under 14: 1 + 0.3; couple and two children: 1 + 0.5 + 2 * 0.3
+    assert table["units"].tolist() == pytest.approx([1.0, 1.3, 2.1])
+    assert table["threshold"].tolist() == pytest.approx([1_000, 1_300, 2_100])
+
+
+def test_the_three_testimonies():
+    stated = pd.Series({"amelie_pay": 15, "amelie_hours": 20, "ferdinand_income": 420, "ferdinand_hours": 1,
+                        "ferdinand_days": 7, "julie_pay": 10, "julie_hours": 10})
+    workers = poverty.testimonies(stated, contribution_rate=0.22, usd_per_eur=1.25)
+    assert workers["worker"].tolist() == list(poverty.TESTIMONIES.values())
+    # 15 x 20 h x 52/12 = 1,300 gross, 1,014 net; 420 over 7 h a week = 13.846 an hour;
+    # 10 dollars at 1.25 dollars a euro = 8 euros, x 10 h x 52/12 = 346.67 gross
+    assert workers["hourly_eur"].tolist() == pytest.approx([15, 13.846, 8], abs=1e-3)
+    assert workers["hours_per_week"].tolist() == [20, 7, 10]
+    assert workers["monthly_gross"].tolist() == pytest.approx([1_300, 420, 346.667], abs=1e-3)
+    assert workers["monthly_net"].tolist() == pytest.approx([1_014, 327.6, 270.4], abs=1e-3)
+    # a scenario changes the hours worked, not the student's hourly pay
+    longer = poverty.testimonies(stated, 0.22, 1.25, {"amelie": None, "ferdinand": 14, "julie": 2})
+    assert longer["hours_per_week"].tolist() == [20, 14, 2]
+    assert longer["hourly_eur"].iloc[1] == pytest.approx(13.846, abs=1e-3)
+    assert longer["monthly_gross"].iloc[1] == pytest.approx(840)
+
+
+def test_the_press_conversion_rate():
+    pay = pd.DataFrame({"study": ["ilo2018_paid", "ilo2018_paid_eur"], "hourly": [4.43, 3.75]})
+    assert poverty.press_usd_per_eur(pay) == pytest.approx(1.18133, abs=1e-5)
+
+
 def test_lognormal_fitted_to_mean_and_share_below():
     mu, sigma = poverty.lognormal_from_mean_and_share_below(21, 5, 2 / 3)
     # by hand: z = 0.4307, ln(5/21) = -1.4351, sigma = z + sqrt(z^2 + 2.8702) = 2.1789
@@ -90,7 +122,6 @@ def test_consumption_weights_in_data_are_insee_scale():
 
 
 def test_testimony_chart_binds_an_hours_slider():
-    import pandas as pd
 
     from analyses import poverty_charts as pc
 
