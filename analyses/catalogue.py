@@ -19,9 +19,10 @@ def provenance(data_dir=data.DATA_DIR) -> pd.DataFrame:
 
 
 def tables(data_dir=data.DATA_DIR) -> pd.DataFrame:
-    """One line per table: title, rows, sources cited, rows read in primary/secondary sources."""
+    """One line per table: title, rows, sources cited, rows by evidence level."""
     rows = []
     prov = provenance(data_dir)
+    by_level = evidence_counts(prov).pivot(index="table", columns="evidence", values="rows")
     for res in data.package(data_dir)["resources"]:
         own = prov[prov["table"] == res["name"]]
         cited = list(dict.fromkeys(list(own["source"]) + [v for v in own["via"] if not pd.isna(v)]))
@@ -31,21 +32,23 @@ def tables(data_dir=data.DATA_DIR) -> pd.DataFrame:
             "title": res["title"],
             "description": res["description"],
             "rows": len(own),
-            "primary": int((own["evidence"] == "primary").sum()),
-            "secondary": int((own["evidence"] == "secondary").sum()),
-            "assessment": int((own["evidence"] == "assessment").sum()),
+            **{level: int(by_level.loc[res["name"], level]) for level in data.EVIDENCE_LEVELS},
             "sources": cited,
             "sha256": data.sha256(data_dir / res["path"])[:CHECKSUM_DIGITS],
         })
     return pd.DataFrame(rows)
 
 
-def evidence_counts(data_dir=data.DATA_DIR) -> pd.DataFrame:
-    """Rows per table and evidence level (primary or secondary), zeros included."""
-    prov = provenance(data_dir)
+def evidence_counts(prov: pd.DataFrame) -> pd.DataFrame:
+    """Rows per table and evidence level, zeros included, from the provenance of every row."""
     counts = prov.groupby(["table", "evidence"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=list(data.EVIDENCE_LEVELS), fill_value=0)
     return counts.reset_index().melt(id_vars="table", var_name="evidence", value_name="rows")
+
+
+def evidence_totals(counts: pd.DataFrame) -> pd.Series:
+    """Rows by evidence level across all tables, every level present."""
+    return counts.groupby("evidence")["rows"].sum().reindex(list(data.EVIDENCE_LEVELS), fill_value=0)
 
 
 def markdown_list(frame: pd.DataFrame) -> str:
@@ -83,9 +86,9 @@ def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame):
                  alt.Tooltip("rows:Q", title="Rows")],
     )
     total = int(counts["rows"].sum())
-    by_level = counts.groupby("evidence")["rows"].sum()
+    by_level = evidence_totals(counts)
     description = (f"Horizontal stacked bars, one per data table, splitting its rows by the evidence behind "
                    f"them. Across the {counts['table'].nunique()} tables, {by_level['primary']} of {total} rows "
                    f"come from primary sources, {by_level['secondary']} from secondary reports and "
-                   f"{by_level.get('assessment', 0)} are the book's own assessments.")
+                   f"{by_level['assessment']} are the book's own assessments.")
     return charts.sourced(chart, rows, description)
