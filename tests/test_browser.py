@@ -118,6 +118,26 @@ def test_page_renders_offline_accessibly_in_both_modes(browser, server, page_pat
         visit.close()
 
 
+@pytest.mark.parametrize("layout", ["desktop", "phone"])
+def test_toolbar_icons_are_drawn_by_the_icon_font(browser, server, layout):
+    """The theme's Font Awesome script is left out (_templates/static/webpack-macros.html): the
+    web font its stylesheet loads must draw every visible icon on its own."""
+    visit = Visit(browser, f"{server}/{pages()[1]}", layout, "light")
+    try:
+        visit.page.evaluate("document.fonts.ready.then(() => true)")
+        icons = visit.page.evaluate("""[...document.querySelectorAll('[class*="fa-"]')]
+            .filter(i => i.offsetParent !== null)
+            .map(i => ({icon: String(i.className), width: i.getBoundingClientRect().width,
+                        glyph: getComputedStyle(i, '::before').content}))""")
+        assert icons, "no visible icon to check"
+        assert visit.page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+        blank = [i["icon"] for i in icons if i["width"] == 0 or i["glyph"] in ("none", "normal", '""')]
+        assert blank == [], "icons drawn blank"
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
 @pytest.mark.parametrize("page_path", pages())
 def test_page_fits_a_phone(browser, server, page_path):
     for scheme in ("light", "dark"):

@@ -102,6 +102,12 @@ def test_vega_bundle_is_one_shared_cacheable_file():
     assert len(set(addresses.values())) == 1, addresses
 
 
+def test_pages_leave_out_the_themes_font_awesome_script():
+    # 1.5 MB that only registers custom icons; the book has none (see the browser test of icons)
+    for page in built_pages():
+        assert "fontawesome.js" not in page.read_text(encoding="utf-8"), page.name
+
+
 def test_charts_embed_aggregated_data_not_raw_rows():
     for page in built_pages():
         for spec in chart_assets.specs_in(page.read_text(encoding="utf-8")):
