@@ -81,9 +81,9 @@ def figures() -> dict[str, str]:
     values["diplab_comparator"] = _number(income[("diplab", "national_comparator")])
     contribution = poverty.latest_contribution_rate(data.load("contribution_rates"))
     workers = poverty.testimonies(dispatch["value_low"], contribution,
-                                  poverty.press_usd_per_eur(data.load("hourly_pay"))).set_index("worker")
-    values["amelie_net"] = _number(workers.loc[poverty.TESTIMONIES["amelie"], "monthly_net"])
-    values["ferdinand_hourly"] = _number(workers.loc[poverty.TESTIMONIES["ferdinand"], "hourly_eur"], 2)
+                                  poverty.press_usd_per_eur(data.load("hourly_pay")))
+    values["amelie_net"] = _number(workers.loc["amelie", "monthly_net"])
+    values["ferdinand_hourly"] = _number(workers.loc["ferdinand", "hourly_eur"], 2)
     values["julie_drop"] = _number(100 * (1 - dispatch.loc["julie_hours_low", "value_low"]
                                           / dispatch.loc["julie_hours", "value_low"]))
 

@@ -129,8 +129,8 @@ def testimonies(stated: pd.Series, contribution_rate: float, usd_per_eur: float,
     `stated` holds the dispatch's figures by name: the first worker's pay and weekly hours, the
     student's monthly income, hours a day and days a week, the third worker's pay in dollars and
     weekly hours. `hours_per_week` replaces the stated weekly hours of any worker (a scenario;
-    None keeps the stated hours); the student's hourly pay always comes from the stated hours. One row per worker, in the
-    order of TESTIMONIES.
+    None keeps the stated hours); the student's hourly pay always comes from the stated hours.
+    One row per worker, indexed by the names of TESTIMONIES.
     """
     ferdinand_week = stated["ferdinand_hours"] * stated["ferdinand_days"]
     hourly = [stated["amelie_pay"], hourly_from_monthly(stated["ferdinand_income"], ferdinand_week),
@@ -138,7 +138,8 @@ def testimonies(stated: pd.Series, contribution_rate: float, usd_per_eur: float,
     weekly = {"amelie": stated["amelie_hours"], "ferdinand": ferdinand_week, "julie": stated["julie_hours"]}
     weekly |= {name: hours for name, hours in (hours_per_week or {}).items() if hours is not None}
     workers = pd.DataFrame({"worker": list(TESTIMONIES.values()), "hourly_eur": hourly,
-                            "hours_per_week": [weekly[name] for name in TESTIMONIES]})
+                            "hours_per_week": [weekly[name] for name in TESTIMONIES]},
+                           index=pd.Index(list(TESTIMONIES), name="testimony"))
     workers["monthly_gross"] = [monthly_from_hourly(r, h) for r, h in zip(workers["hourly_eur"], workers["hours_per_week"])]
     workers["monthly_net"] = [after_contributions(m, contribution_rate) for m in workers["monthly_gross"]]
     return workers

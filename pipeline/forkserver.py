@@ -38,7 +38,7 @@ def serve(listener: socket.socket, parent_fd: int) -> None:
             return
         connection, _ = listener.accept()
         with connection:
-            request = json.loads(_read_all(connection))
+            request = json.loads(read_all(connection))
             pid = os.fork()
             if pid == 0:
                 listener.close()
@@ -52,7 +52,8 @@ def serve(listener: socket.socket, parent_fd: int) -> None:
             connection.sendall(str(pid).encode("ascii"))
 
 
-def _read_all(connection: socket.socket) -> bytes:
+def read_all(connection: socket.socket) -> bytes:
+    """Everything the other end sends until it shuts its side down."""
     chunks = []
     while chunk := connection.recv(65536):
         chunks.append(chunk)

@@ -27,8 +27,10 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import default
 
+from pipeline.forkserver import read_all
+from pipeline.notebooks import ROOT
+
 FORKSERVER_ENV = "BOOK_KERNEL_FORKSERVER"  # the fork server's socket, while one runs
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
@@ -65,9 +67,7 @@ def _ask_fork(address: str, request: dict) -> int:
         connection.connect(address)
         connection.sendall(json.dumps(request).encode("utf-8"))
         connection.shutdown(socket.SHUT_WR)
-        answer = b""
-        while chunk := connection.recv(64):
-            answer += chunk
+        answer = read_all(connection)
     if not answer:
         raise RuntimeError(f"the kernel fork server at {address} did not answer")
     return int(answer)

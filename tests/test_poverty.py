@@ -64,7 +64,7 @@ def test_the_three_testimonies():
     stated = pd.Series({"amelie_pay": 15, "amelie_hours": 20, "ferdinand_income": 420, "ferdinand_hours": 1,
                         "ferdinand_days": 7, "julie_pay": 10, "julie_hours": 10})
     workers = poverty.testimonies(stated, contribution_rate=0.22, usd_per_eur=1.25)
-    assert workers["worker"].tolist() == list(poverty.TESTIMONIES.values())
+    assert workers["worker"].to_dict() == poverty.TESTIMONIES
     # 15 x 20 h x 52/12 = 1,300 gross, 1,014 net; 420 over 7 h a week = 13.846 an hour;
     # 10 dollars at 1.25 dollars a euro = 8 euros, x 10 h x 52/12 = 346.67 gross
     assert workers["hourly_eur"].tolist() == pytest.approx([15, 13.846, 8], abs=1e-3)
