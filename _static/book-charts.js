@@ -1,36 +1,98 @@
 /* Draws the book's charts with the Vega bundle shipped in _static/, in the page's colour mode.
  *
  * Each chart is a <figure class="book-chart"> holding its Vega-Lite spec in a JSON script tag.
- * Charts are drawn once the page has loaded and redrawn when the reader switches between the
- * light and dark themes. Until a chart is drawn, and for readers without JavaScript, the static
- * SVG image written at build time stands in for it.
+ * Charts are drawn once the page has loaded, redrawn when the reader switches between the light
+ * and dark themes and when the column's width changes much; a redraw keeps the values the reader
+ * set on sliders and buttons. Titles are wrapped to the width the chart has. In dark mode each
+ * colour of the book's palette is swapped for its dark-page twin, listed in the spec's
+ * usermeta.darkColours by the renderer (analyses/charts.py). Until a chart is drawn, and for
+ * readers without JavaScript, the static SVG written at build time stands in for it.
  */
 (function () {
   "use strict";
 
-  var DARK = {
-    background: null,
-    title: { color: "#e6e6e6", subtitleColor: "#c8c8c8" },
-    axis: { labelColor: "#d0d0d0", titleColor: "#e6e6e6", gridColor: "#3a3a3a",
-            domainColor: "#8a8a8a", tickColor: "#8a8a8a" },
-    legend: { labelColor: "#d0d0d0", titleColor: "#e6e6e6" },
-    text: { color: "#e6e6e6" },
-    rule: { color: "#bdbdbd" }
-  };
-
-  function merged(base, override) {
-    var out = Object.assign({}, base);
-    Object.keys(override).forEach(function (key) {
-      var value = override[key];
-      out[key] = value && typeof value === "object" && !Array.isArray(value)
-        ? merged(base && typeof base[key] === "object" ? base[key] : {}, value)
-        : value;
-    });
-    return out;
-  }
+  var REDRAW_WIDTH_CHANGE = 24;  // pixels of column width change that re-wrap titles
+  var measure = document.createElement("canvas").getContext("2d");
 
   function mode() {
     return document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+  }
+
+  function swapped(value, colours) {
+    if (typeof value === "string") {
+      return Object.prototype.hasOwnProperty.call(colours, value) ? colours[value] : value;
+    }
+    if (Array.isArray(value)) {
+      return value.map(function (item) { return swapped(item, colours); });
+    }
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (key) {
+        out[key] = key === "datasets" || key === "usermeta" ? value[key] : swapped(value[key], colours);
+      });
+      return out;
+    }
+    return value;
+  }
+
+  function wrapped(text, font, width) {
+    measure.font = font;
+    var lines = [];
+    var line = "";
+    String(text).split(/\s+/).forEach(function (word) {
+      var candidate = line ? line + " " + word : word;
+      if (line && measure.measureText(candidate).width > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = candidate;
+      }
+    });
+    if (line) {
+      lines.push(line);
+    }
+    return lines;
+  }
+
+  function fitTitle(spec, width) {
+    if (!spec.title) {
+      return;
+    }
+    var title = typeof spec.title === "object" && !Array.isArray(spec.title) ? spec.title : { text: spec.title };
+    var config = spec.config || {};
+    var style = config.title || {};
+    var font = style.font || config.font || "sans-serif";
+    var join = function (text) { return Array.isArray(text) ? text.join(" ") : text; };
+    title.text = wrapped(join(title.text), "bold " + (style.fontSize || 13) + "px " + font, width);
+    if (title.subtitle) {
+      title.subtitle = wrapped(join(title.subtitle), (style.subtitleFontSize || 12) + "px " + font, width);
+    }
+    spec.title = title;
+  }
+
+  function boundParams(spec) {
+    var found = [];
+    (function walk(node) {
+      (node.params || []).forEach(function (param) {
+        if (param.bind) {
+          found.push(param);
+        }
+      });
+      (node.layer || []).forEach(walk);
+    })(spec);
+    return found;
+  }
+
+  function readerValues(figure) {
+    var chart = figure.bookChart;
+    var values = {};
+    if (!chart) {
+      return values;
+    }
+    boundParams(chart.spec).forEach(function (param) {
+      values[param.name] = chart.view.signal(param.name);
+    });
+    return values;
   }
 
   function draw(figure) {
@@ -39,38 +101,98 @@
     if (!view || !source || typeof window.vegaEmbed !== "function") {
       return;
     }
+    var kept = readerValues(figure);
     var spec = JSON.parse(source.textContent);
     var theme = mode();
-    if (theme === "dark") {  // the dark colours win over the spec's own theme
+    var width = view.clientWidth;
+    if (theme === "dark") {
+      spec = swapped(spec, (spec.usermeta && spec.usermeta.darkColours) || {});
       spec.background = null;
-      spec.config = merged(spec.config || {}, DARK);
     }
-    window.vegaEmbed(view, spec, { actions: false, renderer: "svg" }).then(function () {
-      figure.classList.add("book-chart-live");
-      figure.dataset.chartTheme = theme;
-    }).catch(function (error) {
-      view.textContent = "The chart could not be drawn: " + error.message;
-      console.error(error);
+    boundParams(spec).forEach(function (param) {
+      if (Object.prototype.hasOwnProperty.call(kept, param.name)) {
+        param.value = kept[param.name];
+      }
     });
+    fitTitle(spec, width - 10);
+    if (figure.bookChart) {
+      figure.bookChart.view.finalize();
+    }
+    window.vegaEmbed(view, spec, { actions: false, renderer: "svg", tooltip: { theme: theme } })
+      .then(function (result) {
+        figure.bookChart = { view: result.view, spec: spec, vgSpec: result.vgSpec, width: width };
+        figure.classList.add("book-chart-live");
+        figure.dataset.chartTheme = theme;
+      }).catch(function (error) {
+        view.textContent = "The chart could not be drawn: " + error.message;
+        console.error(error);
+      });
   }
 
-  function drawAll() {
-    document.querySelectorAll("figure.book-chart").forEach(draw);
+  function figures() {
+    return document.querySelectorAll("figure.book-chart");
   }
 
-  function redrawOnThemeChange() {
+  function redrawWhenNeeded() {
     new MutationObserver(function () {
-      document.querySelectorAll("figure.book-chart").forEach(function (figure) {
+      figures().forEach(function (figure) {
         if (figure.dataset.chartTheme && figure.dataset.chartTheme !== mode()) {
           draw(figure);
         }
       });
     }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    if (typeof ResizeObserver === "function") {
+      var resized = new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) {
+          var figure = entry.target.closest("figure.book-chart");
+          var chart = figure && figure.bookChart;
+          if (chart && Math.abs(entry.target.clientWidth - chart.width) > REDRAW_WIDTH_CHANGE) {
+            draw(figure);
+          }
+        });
+      });
+      document.querySelectorAll("figure.book-chart .book-chart-view").forEach(function (view) {
+        resized.observe(view);
+      });
+    }
+  }
+
+  /* vega-tooltip puts a tooltip beside the pointer and, when neither side has room (a phone),
+     lets it run off the screen: move it back inside, a margin from each edge. */
+  function keepTooltipsOnScreen() {
+    var MARGIN = 8;
+    function clamp(tip) {
+      var box = tip.getBoundingClientRect();
+      var widest = window.innerWidth - box.width - MARGIN;
+      var left = Math.max(MARGIN, Math.min(box.left, widest));
+      if (Math.abs(left - box.left) > 0.5) {
+        tip.style.left = left + "px";  // the tooltip is position: fixed
+      }
+    }
+    function watch(tip) {
+      new MutationObserver(function () { clamp(tip); })
+        .observe(tip, { attributes: true, attributeFilter: ["style", "class"] });
+    }
+    var existing = document.getElementById("vg-tooltip-element");
+    if (existing) {
+      watch(existing);
+      return;
+    }
+    var waiting = new MutationObserver(function () {
+      var tip = document.getElementById("vg-tooltip-element");
+      if (tip) {
+        waiting.disconnect();
+        watch(tip);
+        clamp(tip);
+      }
+    });
+    waiting.observe(document.body, { childList: true });
   }
 
   function start() {
-    drawAll();
-    redrawOnThemeChange();
+    figures().forEach(draw);
+    redrawWhenNeeded();
+    keepTooltipsOnScreen();
   }
 
   if (document.readyState === "loading") {

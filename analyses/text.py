@@ -23,3 +23,57 @@ def plain(value):
 def glue(name: str, value) -> None:
     """Record `value` under `name` for `{glue:text}` in the prose, without displaying it."""
     _myst_glue(name, plain(value), display=False)
+
+
+# --- Counts in words: the grammar of zero, one and all ------------------------------------------
+
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def number(n: int) -> str:
+    """A count as prose writes it: words from zero to nine, figures (with separators) above."""
+    n = int(n)
+    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """'no rows', 'one row', 'three rows', '27 rows'."""
+    n = int(n)
+    noun = singular if n == 1 else (plural or f"{singular}s")
+    return f"no {noun}" if n == 0 else f"{number(n)} {noun}"
+
+
+def of_total(n: int, total: int, plural: str) -> str:
+    """n of a total, in words a reader expects: 'none of the three workers', 'one of the eight
+    household types', 'both workers', 'all eight household types', '5 of the 27 tables'."""
+    n, total = int(n), int(total)
+    if not 0 <= n <= total:
+        raise ValueError(f"{n} is not a part of {total}")
+    if n == total:
+        return f"both {plural}" if total == 2 else (f"the {plural}" if total == 1 else f"all {number(total)} {plural}")
+    part = "none" if n == 0 else number(n)
+    return f"{part} of the {number(total)} {plural}"
+
+
+def capitalised(text: str) -> str:
+    """The text with its first letter upper case, for a phrase that opens a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def joined(items) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [str(item) for item in items]
+    if not items:
+        raise ValueError("nothing to join")
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def of_them(n: int, total: int, singular_verb: str, plural_verb: str) -> str:
+    """'none of them applies', 'one of them applies', 'seven of them apply', 'all of them apply'."""
+    n, total = int(n), int(total)
+    if not 0 <= n <= total:
+        raise ValueError(f"{n} is not a part of {total}")
+    if n == total and total > 1:
+        return f"{'both' if total == 2 else 'all'} of them {plural_verb}"
+    who = "none" if n == 0 else number(n)
+    return f"{who} of them {singular_verb if n <= 1 else plural_verb}"

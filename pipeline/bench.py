@@ -122,10 +122,10 @@ def measure_jupyter_book(runs: int) -> dict:
 
 def measure_test_stages() -> list[tuple[str, float]]:
     stages = [("data package", [PY, "-m", "analyses.data"]),
-              ("unit, data and notebook tests", [PY, "-m", "pytest", "-m", "not built", "-q"]),
+              ("unit, data and notebook tests", [PY, "-m", "pytest", "-m", "not built and not browser", "-q"]),
               ("nbval (strict)", [PY, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "chapters"]),
               ("strict book build", [PY, "-m", "pipeline.build", "--frozen"]),
-              ("built book and browser tests", [PY, "-m", "pytest", "-m", "built", "-q"])]
+              ("built book and browser tests", [PY, "-m", "pytest", "-m", "built or browser", "-q"])]
     return [(name, run(command)[0]) for name, command in stages]
 
 

@@ -21,12 +21,21 @@ import io
 import json
 import os
 import re
+import textwrap
 from importlib import metadata
 from pathlib import Path
 
 CHARTS_DIR = "_static/charts"
 CACHE_DIR = Path("_build") / ".cache"  # relative to the book's root
 STATIC_WIDTH = 640  # pixels: charts sized to the container are drawn this wide when static
+# vl-convert lays the image out with the metrics of the first font it finds, and the reader's
+# browser draws its text: naming a wide font first, which vl-convert has here, leaves room for
+# the text in any narrower font the reader's machine may substitute.
+STATIC_FONT = "DejaVu Sans, Verdana"
+# Widest average character of a title and a subtitle, in ems, for wrapping the static image's title
+# (the page measures its own): bold and regular sans-serif, with a margin.
+TITLE_CHAR_EM = 0.66
+SUBTITLE_CHAR_EM = 0.6
 FIGURE = re.compile(
     r'(<figure id="(?P<id>altair-viz-[0-9a-f-]+)" class="book-chart"[^>]*>)(?P<body>.*?)(</figure>)', re.S)
 SPEC = re.compile(r'<script type="application/json" id="chart-spec-[^"]+">(?P<spec>.*?)</script>', re.S)
@@ -62,13 +71,34 @@ def _write_once(path: Path, make_text) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def static_spec(spec: dict) -> dict:
+    """The spec drawn at STATIC_WIDTH pixels, its title wrapped to that width as the page would."""
+    fixed = dict(spec)
+    if fixed.get("width") == "container":
+        fixed["width"] = STATIC_WIDTH
+    config = fixed.get("config") or {}
+    fixed["config"] = dict(config, font=f"{STATIC_FONT}, {config['font']}" if config.get("font") else STATIC_FONT)
+    title = fixed.get("title")
+    if title:
+        title = dict(title) if isinstance(title, dict) else {"text": title}
+        style = (fixed.get("config") or {}).get("title", {})
+        title["text"] = _wrapped(title["text"], STATIC_WIDTH / (TITLE_CHAR_EM * style.get("fontSize", 13)))
+        if title.get("subtitle"):
+            title["subtitle"] = _wrapped(title["subtitle"],
+                                         STATIC_WIDTH / (SUBTITLE_CHAR_EM * style.get("subtitleFontSize", 12)))
+        fixed["title"] = title
+    return fixed
+
+
+def _wrapped(text, characters: float) -> list[str]:
+    return textwrap.wrap(" ".join(text) if isinstance(text, list) else str(text), int(characters))
+
+
 def static_svg(spec: dict, cache: Path) -> str:
     """SVG of the chart at a fixed width, cached by spec and vl-convert version."""
     import vl_convert
 
-    fixed = dict(spec)
-    if fixed.get("width") == "container":
-        fixed["width"] = STATIC_WIDTH
+    fixed = static_spec(spec)
     key = hashlib.sha256((json.dumps(fixed, sort_keys=True) + metadata.version("vl-convert-python")).encode())
     return _write_once(cache / "svg" / f"{key.hexdigest()[:24]}.svg", lambda: vl_convert.vegalite_to_svg(fixed))
 

@@ -1,20 +1,28 @@
 """Every page of the built book in real headless Chromium, served on 127.0.0.1 with no network.
 
 For each page, in light and dark mode, on a desktop and on a 390-pixel phone screen: every chart
-is drawn (an SVG or canvas of marks inside its container) in the page's colour mode, the console
-stays free of errors, no request leaves 127.0.0.1, axe-core finds no accessibility violation of
-serious or critical impact, nothing scrolls sideways on the phone, and printing shows each chart
-as its static image. Screenshots and printed PDFs are left in _build/screenshots/ for a look.
+is drawn in the page's colour mode and reads right (tests/chart_audit.js: every mark layer shows
+marks inside its plot, none on top of another, one colour per value, 3:1 contrast for marks and
+legend symbols, no label cut, off the edge or overlapping), the console stays free of errors and
+warnings (Vega's included), no request leaves 127.0.0.1, axe-core finds no accessibility
+violation of serious or critical impact, nothing scrolls sideways on the phone, and printing
+shows each chart as its static image, which reads right too. A slider keeps its value when the
+reader changes the theme, tooltips stay on the screen, search results quote the page's text.
+
+What it saw is left in _build/screenshots/: each page whole, each chart on its own (charts/), and
+each chapter printed to PDF (print/), for a look.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlparse
 
 import pytest
 
 from pipeline.local_browser import chromium, chromium_path, serve
+from tests import chart_audit
 from tests.conftest import HTML, ROOT, built_pages
 
 pytestmark = pytest.mark.built
@@ -66,7 +74,7 @@ class Visit:
         self.outside: list[str] = []
         self.context.route("**/*", self._guard)
         self.page.on("console", lambda msg: self.problems.append(f"console {msg.type}: {msg.text}")
-                     if msg.type == "error" else None)
+                     if msg.type in ("error", "warning") else None)
         self.page.on("pageerror", lambda err: self.problems.append(f"page error: {err}"))
         self.page.on("response", lambda resp: self.problems.append(f"HTTP {resp.status}: {resp.url}")
                      if resp.status >= 400 else None)
@@ -89,10 +97,27 @@ class Visit:
         return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]
                 if v["impact"] in ("serious", "critical")]
 
+    def chart_titles(self) -> dict[str, str]:
+        return dict(self.page.evaluate(
+            "[...document.querySelectorAll('figure.book-chart')].map(f => [f.id, f.getAttribute('aria-label')])"))
+
+    def chart_problems(self, static: bool = False) -> dict[str, list[str]]:
+        """What is wrong with the charts as the reader sees them, by chart title."""
+        report = chart_audit.static_problems(self.page) if static else chart_audit.live_problems(self.page)
+        titles = self.chart_titles()
+        return {titles.get(chart, chart): problems for chart, problems in chart_audit.failures(report).items()}
+
     def screenshot(self, folder: str, page_path: str) -> None:
-        target = SHOTS / folder / (page_path.replace("/", "__").removesuffix(".html") + ".png")
+        """The whole page, then each chart on its own (the sticky header hidden so it covers none)."""
+        name = page_path.replace("/", "__").removesuffix(".html")
+        target = SHOTS / folder / f"{name}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(target))
+        self.page.screenshot(path=str(target), full_page=True)
+        self.page.add_style_tag(content=".bd-header, .bd-header-article, .skip-link { display: none !important; }")
+        for index, figure in enumerate(self.page.query_selector_all("figure.book-chart"), start=1):
+            shot = SHOTS / "charts" / folder / f"{name}-{index}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            figure.screenshot(path=str(shot))
 
     def close(self) -> None:
         self.context.close()
@@ -110,10 +135,12 @@ def test_page_renders_offline_accessibly_in_both_modes(browser, server, page_pat
         if 'class="book-chart"' in (HTML / page_path).read_text(encoding="utf-8"):
             assert themes, "the page has charts but none was drawn"
         violations = visit.serious_accessibility_violations()
+        charts_read_wrong = visit.chart_problems()
         visit.screenshot(f"desktop-{scheme}", page_path)
         assert visit.outside == [], "requests to other hosts"
         assert visit.problems == []
         assert violations == []
+        assert charts_read_wrong == {}
     finally:
         visit.close()
 
@@ -149,9 +176,12 @@ def test_page_fits_a_phone(browser, server, page_path):
                 .filter(f => { const svg = f.querySelector('svg.marks');
                                return svg && svg.getBoundingClientRect().width > f.getBoundingClientRect().width + 1; })
                 .map(f => f.id)""")
+            charts_read_wrong = visit.chart_problems()
             visit.screenshot(f"phone-{scheme}", page_path)
             assert overflow <= 1, "the page scrolls sideways at 390 px"
             assert too_wide == [], "charts wider than their column"
+            assert visit.problems == []
+            assert charts_read_wrong == {}
         finally:
             visit.close()
 
@@ -169,5 +199,86 @@ def test_printing_shows_each_chart_as_its_static_image(browser, server, page_pat
         visit.page.pdf(path=str(target))
         assert images and all(display != "none" and loaded for display, loaded in images), images
         assert target.stat().st_size > 10_000
+        assert visit.chart_problems(static=True) == {}
+    finally:
+        visit.close()
+
+
+def test_a_slider_keeps_its_value_when_the_reader_changes_the_theme(browser, server):
+    """Redrawing a chart for the other theme once started it again from its default values."""
+    visit = Visit(browser, f"{server}/chapters/04-regulation.html", "desktop", "light")
+    try:
+        figure = "figure.book-chart:has(input[name='levy_pct'])"
+        visit.page.evaluate("""([selector, value]) => {
+            const input = document.querySelector(selector + " input[name='levy_pct']");
+            input.value = value;
+            input.dispatchEvent(new Event("input", {bubbles: true}));
+        }""", [figure, "7.5"])
+        assert visit.page.evaluate(f"document.querySelector(\"{figure}\").bookChart.view.signal('levy_pct')") == 7.5
+        visit.page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        visit.page.wait_for_function(f"document.querySelector(\"{figure}\").dataset.chartTheme === 'dark'")
+        assert visit.page.evaluate(f"document.querySelector(\"{figure}\").bookChart.view.signal('levy_pct')") == 7.5
+        assert visit.page.evaluate(f"document.querySelector(\"{figure} input[name='levy_pct']\").value") == "7.5"
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def test_tooltips_stay_on_the_screen_and_show_whole_values(browser, server):
+    """At 390 px, the tooltip of the timeline's right-most event opens within the screen."""
+    visit = Visit(browser, f"{server}/chapters/04-regulation.html", "phone", "light")
+    try:
+        visit.page.add_style_tag(content=".bd-header, .bd-header-article { display: none !important; }")
+        marks = visit.page.locator("figure.book-chart").first.locator("g.mark-symbol path")
+        boxes = [marks.nth(i).bounding_box() for i in range(marks.count())]
+        rightmost = max(range(len(boxes)), key=lambda i: boxes[i]["x"])
+        marks.nth(rightmost).scroll_into_view_if_needed()
+        box = marks.nth(rightmost).bounding_box()
+        visit.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        visit.page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
+        tip = visit.page.evaluate("""(() => { const t = document.querySelector('#vg-tooltip-element');
+            const r = t.getBoundingClientRect();
+            const cut = [...t.querySelectorAll('td.value')].some(td => td.scrollWidth > td.clientWidth + 1);
+            return {left: r.left, right: r.right, width: window.innerWidth, cut}; })()""")
+        assert tip["left"] >= 0 and tip["right"] <= tip["width"], tip
+        assert not tip["cut"], "a tooltip value is cut"
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("layout", ["desktop", "phone"])
+def test_radio_buttons_stand_next_to_their_own_labels(browser, server, layout):
+    """Each option's label sits right after its button, with a clear gap before the next button."""
+    visit = Visit(browser, f"{server}/chapters/02-gender.html", layout, "light")
+    try:
+        gaps = visit.page.evaluate("""[...document.querySelectorAll('.vega-bind-radio')].map(group => {
+            const labels = [...group.querySelectorAll('label')];
+            const text = label => { const r = document.createRange();
+                r.selectNodeContents(label.lastChild); return r.getBoundingClientRect(); };
+            return {
+                own: labels.map(l => text(l).left - l.querySelector('input').getBoundingClientRect().right),
+                next: labels.slice(1).map((l, i) => [l.getBoundingClientRect(), labels[i].getBoundingClientRect()])
+                    .filter(([b, a]) => Math.abs(a.top - b.top) < 4).map(([b, a]) => b.left - a.right),
+            }; })""")
+        assert gaps, "no radio buttons on the page"
+        assert all(4 <= gap <= 12 for group in gaps for gap in group["own"]), gaps
+        assert all(gap >= 12 for group in gaps for gap in group["next"]), gaps
+    finally:
+        visit.close()
+
+
+def test_search_results_quote_the_pages_text(browser, server):
+    """Sphinx once summarised every result by the page's toolbar: '....ipynb'."""
+    visit = Visit(browser, f"{server}/search.html?q=poverty", "desktop", "light")
+    try:
+        visit.page.wait_for_selector("#search-results li p.context", timeout=15_000)
+        visit.page.wait_for_timeout(1_000)
+        summaries = visit.page.evaluate(
+            "[...document.querySelectorAll('#search-results li p.context')].map(p => p.textContent)")
+        assert summaries
+        toolbar_only = [s for s in summaries if len(s) < 60 or re.match(r"^\W*\.(ipynb|md|pdf)\b", s)]
+        assert toolbar_only == []
+        assert [s for s in summaries if "povert" not in s.lower()] == [], "each quotes the word searched for"
+        assert visit.problems == []
     finally:
         visit.close()

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analyses import charts
+from tests.conftest import ROOT
 
 ROWS = pd.DataFrame({
     "label": ["a", "b"],
@@ -24,16 +25,65 @@ def _chart(title="Two bars"):
                           ROWS, "Two bars, b twice as long as a.")
 
 
-def test_theme_is_enabled_with_colour_blind_safe_palette():
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance, written out here independently of the code under test."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted([_luminance(a), _luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_theme_is_enabled_with_the_palette_and_container_width():
     spec = _chart().to_dict()
-    assert spec["config"]["range"]["category"] == charts.PALETTE
+    assert spec["config"]["range"]["category"] == [c.light for c in charts.CATEGORY]
     assert spec["width"] == "container"
+
+
+@pytest.mark.parametrize("colour", charts.SWAPPED[:-1], ids=lambda c: c.light)
+def test_every_colour_has_graphic_contrast_on_its_page(colour):
+    """3:1 is WCAG's minimum for graphics; the palette aims at text's 4.5:1 so marks read easily."""
+    assert _contrast(colour.light, charts.PAGE_BACKGROUND["light"]) >= 4.5
+    assert _contrast(colour.dark, charts.PAGE_BACKGROUND["dark"]) >= 4.5
+
+
+def test_the_dark_page_colour_is_the_themes():
+    css = (ROOT / ".venv").glob("lib/python*/site-packages/pydata_sphinx_theme/theme/pydata_sphinx_theme/"
+                                "static/styles/pydata-sphinx-theme.css")
+    text = next(css).read_text(encoding="utf-8")
+    assert f"--pst-color-background:{charts.PAGE_BACKGROUND['dark'].lower()}" in text.lower()
+
+
+def test_category_colours_are_distinct_in_both_modes():
+    for mode in ("light", "dark"):
+        colours = [getattr(c, mode).lower() for c in charts.CATEGORY]
+        assert len(set(colours)) == len(colours)
+
+
+def test_colour_scale_gives_each_value_its_own_colour():
+    scale = charts.colour_scale(["2021", "2022", "2023", "2022"]).to_dict()
+    assert scale["domain"] == ["2021", "2022", "2023"]
+    assert len(set(scale["range"])) == 3
+    with pytest.raises(charts.ChartError):
+        charts.colour_scale(["a", "b", "c"], (charts.BLUE, charts.GREEN))
+
+
+def test_renderer_lists_the_dark_twins_of_the_colours_a_chart_uses():
+    charts._occurrences.clear()
+    markup = charts.render(_chart().to_dict())["text/html"]
+    spec = json.loads(re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', markup, re.S)
+                      .group(1).replace("<\\/", "</"))
+    assert spec["usermeta"]["darkColours"][charts.BLUE.light] == charts.BLUE.dark
+    assert spec["usermeta"]["darkColours"][charts.INK.light] == charts.INK.dark
 
 
 def test_source_line_names_sources_and_the_copies_read():
     line = charts.source_line(charts.source_pairs(ROWS))
-    assert line == ("Sources: Le Ludec et al. (2019); Casilli et al. (2019), "
-                    "as reported by Agence France-Presse (2019).")
+    assert line == ("Sources: Le Ludec et al. (2019b); Casilli et al. (2019), "
+                    "as reported by Agence France-Presse (2019b).")
 
 
 def test_sourced_requires_a_description_and_sources():
@@ -67,7 +117,7 @@ def test_rendered_figure_has_caption_description_and_inline_spec():
     markup = bundle["text/html"]
     assert bundle["text/plain"] == "<Chart: Two bars>"
     assert 'aria-label="Two bars"' in markup
-    assert "Sources: Le Ludec et al. (2019)" in markup
+    assert "Sources: Le Ludec et al. (2019b)" in markup
     assert "Two bars, b twice as long as a." in markup
     spec_text = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', markup, re.S).group(1)
     assert json.loads(spec_text.replace("<\\/", "</"))["description"] == "Two bars, b twice as long as a."
@@ -81,12 +131,20 @@ def test_rendered_chart_loads_nothing_from_other_hosts():
     assert "requirejs" not in markup
 
 
-def test_titles_wrap_to_phone_width():
-    wrapped = charts.title("A fairly long chart title that would overflow a phone screen",
-                           "And a subtitle that is longer still, explaining what the bars show")
-    spec = wrapped.to_dict()
-    assert all(len(line) <= charts.TITLE_WIDTH for line in spec["text"])
-    assert len(spec["text"]) == 2 and len(spec["subtitle"]) == 2
+def test_titles_are_plain_strings_for_the_page_to_wrap():
+    spec = charts.title("A fairly long chart title that would overflow a phone screen",
+                        "And a subtitle that is longer still, explaining what the bars show").to_dict()
+    assert spec["text"] == "A fairly long chart title that would overflow a phone screen"
+    assert isinstance(spec["subtitle"], str)
+
+
+def test_static_image_title_is_wrapped_to_its_width():
+    from pipeline import chart_assets
+
+    spec = _chart(title="word " * 40).to_dict()
+    lines = chart_assets.static_spec(spec)["title"]["text"]
+    assert len(lines) > 1 and all(len(line) * chart_assets.TITLE_CHAR_EM * 15 <= chart_assets.STATIC_WIDTH
+                                  for line in lines)
 
 
 def test_title_text_of_wrapped_title_reads_as_one_line():
@@ -136,3 +194,79 @@ def test_prerender_fills_the_cache_the_html_build_reads(tmp_path):
     svg = chart_assets.static_svg(chart_assets.spec_of(charts[0][2]), tmp_path)
     assert svg.startswith("<svg") and svg in {p.read_text() for p in rendered}
     assert {p: p.stat().st_mtime_ns for p in rendered} == before, "a cache hit rewrites nothing"
+
+
+# --- The rules the renderer enforces, each shown failing on a chart broken on purpose ----------
+
+BARS = pd.DataFrame({"year": ["2016", "2016", "2017"], "threshold": ["50 %", "60 %", "60 %"],
+                     "rate": [8.0, 14.0, 14.2], "source": "insee2018niveaux2016", "via": None})
+
+
+def _problems(chart) -> list[str]:
+    return charts.problems(charts.sourced(chart, BARS, "d").to_dict())
+
+
+def test_bars_of_different_groups_may_not_stack_into_a_total_by_default():
+    stacked = alt.Chart(BARS).mark_bar().encode(x="year:N", y="rate:Q", color="threshold:N")
+    assert any("would stack" in p for p in _problems(stacked))
+    side_by_side = stacked.encode(xOffset="threshold:N")
+    assert _problems(side_by_side) == []
+    asked_for = alt.Chart(BARS).mark_bar().encode(x="year:N", y=alt.Y("rate:Q", stack="zero"), color="threshold:N")
+    assert _problems(asked_for) == []
+
+
+def test_bars_on_a_log_scale_are_refused():
+    chart = alt.Chart(BARS).mark_bar().encode(y="year:N", x=alt.X("rate:Q", scale=alt.Scale(type="log")))
+    assert any("log scale" in p for p in _problems(chart))
+    zero = BARS.assign(rate=[0.0, 1.0, 2.0])
+    dots = alt.Chart(zero).mark_point().encode(y="year:N", x=alt.X("rate:Q", scale=alt.Scale(type="log")))
+    assert any("includes zero" in p for p in charts.problems(charts.sourced(dots, zero, "d").to_dict()))
+
+
+def test_a_colour_range_shorter_than_its_domain_is_refused():
+    """Fairwork's three rating years once shared a range of two colours."""
+    chart = alt.Chart(BARS.assign(year=["2021", "2022", "2023"])).mark_point().encode(
+        x="rate:Q", color=alt.Color("year:N", scale=alt.Scale(range=[charts.ORANGE.light, charts.BLUE.light])))
+    assert any("share 2 colours" in p for p in _problems(chart))
+
+
+def test_lines_across_categorical_years_are_refused():
+    chart = alt.Chart(BARS).mark_line().encode(x="year:O", y="rate:Q")
+    assert any("categorical x axis" in p for p in _problems(chart))
+
+
+def test_cut_labels_and_step_heights_are_refused():
+    chart = alt.Chart(BARS).mark_bar().encode(y=alt.Y("year:N", axis=alt.Axis(labelLimit=90)), x="rate:Q")
+    assert any("ellipsis" in p for p in _problems(chart))
+    assert any("steps" in p for p in _problems(chart.properties(height=alt.Step(20))))
+
+
+def test_the_renderer_stops_a_broken_chart_naming_it_and_the_rule():
+    broken = charts.sourced(alt.Chart(BARS, title="Poor by which line?").mark_bar().encode(
+        x="year:N", y="rate:Q", color="threshold:N"), BARS, "d")
+    with pytest.raises(charts.ChartError, match=r"(?s)Poor by which line\?.*would stack"):
+        charts.render(broken.to_dict())
+
+
+def test_long_labels_are_wrapped_and_centred_on_their_tick():
+    rows = BARS.assign(year=["A label far longer than a phone allows", "Short", "Short"])
+    spec = charts.with_wrapped_labels(charts.sourced(
+        alt.Chart(rows).mark_bar().encode(y="year:N", x="rate:Q", color="year:N"), rows, "d").to_dict())
+    axis, legend = spec["encoding"]["y"]["axis"], spec["encoding"]["color"]["legend"]
+    assert '["A label far longer", "than a phone allows"]' in axis["labelExpr"]
+    assert axis["labelOffset"]["condition"][0]["value"] == -charts.LABEL_LINE / 2
+    assert "labelExpr" in legend and "labelOffset" not in legend
+    short = charts.with_wrapped_labels(alt.Chart(BARS).mark_bar().encode(y="year:N", x="rate:Q").to_dict())
+    assert "axis" not in short["encoding"]["y"]
+
+
+def test_rows_are_tall_enough_for_their_wrapped_labels():
+    assert charts.rows_height(["a", "b"], per_row=30) == 60
+    three_lines = "one two three four five six seven eight nine ten eleven"
+    assert charts.rows_height([three_lines], per_row=30) == 3 * charts.LINE_HEIGHT + 6
+
+
+def test_count_axis_formats_each_tick_on_its_own():
+    """d3's tick formatter gives every tick of a 0-15M axis the M prefix: '0M'. Formatting each
+    value on its own gives '0'."""
+    assert charts.count_axis("Persons").to_dict()["labelExpr"] == "format(datum.value, '~s')"
