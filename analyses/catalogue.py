@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analyses import data
+from analyses import data, text
 
 CHECKSUM_DIGITS = 16
 
@@ -59,32 +59,43 @@ def markdown_list(frame: pd.DataFrame) -> str:
         entries.append(
             f"**{row.title}** (`{row.file}`)\n"
             f": {row.description}\n"
-            f": {row.rows} rows: {row.primary} read in the primary source, {row.secondary} in a secondary "
-            f"report{_assessments(row.assessment)}. Sources: {cites}. Checksum `{row.sha256}`.")
+            f": {text.capitalised(text.count(row.rows, 'row'))}: {_evidence_phrase(row)}. Sources: {cites}. "
+            f"Checksum `{row.sha256}`.")
     return "\n\n".join(entries)
 
 
-def _assessments(count: int) -> str:
-    return f", {count} the book's own assessment" if count else ""
+def _evidence_phrase(row) -> str:
+    """'all read in the primary source', or how many were read where."""
+    if row.primary == row.rows:
+        return "all read in the primary source" if row.rows > 1 else "read in the primary source"
+    parts = [f"{text.number(row.primary)} read in the primary source",
+             f"{text.number(row.secondary)} in a secondary report"]
+    if row.assessment:
+        parts.append(f"{text.number(row.assessment)} the book's own assessment")
+    return ", ".join(parts)
 
 
-def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame):
-    """Stacked bars: how many rows of each table were read in primary and secondary sources."""
+def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame, titles: dict[str, str]):
+    """Stacked bars (the rows of a table add up): how many rows of each table were read where.
+
+    `titles` names each table for readers, by its name in the package.
+    """
     import altair as alt
 
     from analyses import charts
 
-    chart = alt.Chart(counts, title=charts.title(
+    levels = list(data.EVIDENCE_LEVELS)
+    shown = counts.assign(title=counts["table"].map(titles))
+    order = list(shown.groupby("title")["rows"].sum().sort_values(ascending=False).index)
+    chart = alt.Chart(shown, title=charts.title(
         "Where the book's figures were read",
         "Rows of each data table, by the kind of evidence behind them")).mark_bar().encode(
-        y=alt.Y("table:N", title=None, sort="-x"),
-        x=alt.X("rows:Q", title="Rows (sourced figures)", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("evidence:N", title="Read in", sort=list(data.EVIDENCE_LEVELS),
-                        scale=alt.Scale(domain=list(data.EVIDENCE_LEVELS),
-                                        range=charts.PALETTE[:len(data.EVIDENCE_LEVELS)])),
-        tooltip=[alt.Tooltip("table:N", title="Table"), alt.Tooltip("evidence:N", title="Read in"),
-                 alt.Tooltip("rows:Q", title="Rows")],
-    )
+        y=alt.Y("title:N", title=None, sort=order),
+        x=alt.X("rows:Q", title="Rows", stack="zero", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("evidence:N", title="Read in", sort=levels, scale=charts.colour_scale(levels)),
+        tooltip=[alt.Tooltip("title:N", title="Table"), alt.Tooltip("table:N", title="File name"),
+                 alt.Tooltip("evidence:N", title="Read in"), alt.Tooltip("rows:Q", title="Rows")],
+    ).properties(height=charts.rows_height(order, per_row=22))
     total = int(counts["rows"].sum())
     by_level = evidence_totals(counts)
     description = (f"Horizontal stacked bars, one per data table, splitting its rows by the evidence behind "

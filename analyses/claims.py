@@ -12,11 +12,20 @@ import re
 import altair as alt
 import pandas as pd
 
-from analyses import charts, data, gender, poverty, workforce
+from analyses import charts, data, gender, poverty, text, workforce
 
 PLACEHOLDER = re.compile(r"\[\[([a-z_0-9:]+)\]\]")
 VERDICTS = ["supported", "needs nuance", "not supported by the sources found", "contradicted",
             "not checkable: personal testimony"]
+# How a sentence says that one claim, or several, got a verdict.
+VERDICT_PHRASES = {
+    "supported": ("is supported", "are supported"),
+    "needs nuance": ("needs nuance", "need nuance"),
+    "not supported by the sources found": ("rests on no source we could find", "rest on no source we could find"),
+    "contradicted": ("is contradicted by the sources", "are contradicted by the sources"),
+    "not checkable: personal testimony": ("is a personal testimony that no source can check",
+                                          "are personal testimonies that no source can check"),
+}
 CHAPTERS = {"workforce": ("How many click workers?", "chapter-workforce"),
             "gender": ("Who clicks? Gender and the triple day", "chapter-gender"),
             "pay": ("Paid by the click: pay and poverty", "chapter-pay"),
@@ -56,7 +65,7 @@ def figures() -> dict[str, str]:
     values.update(mturk_unique_low=_number(unique["persons_low"]), mturk_unique_high=_number(unique["persons_high"]),
                   mturk_active_low=_number(active["persons_low"]), mturk_active_high=_number(active["persons_high"]))
     witmart = headcounts.query("population == 'Zhubajie / Witmart'").set_index("source")["persons_low"]
-    values["witmart_2013_keynote"] = _number(witmart["witmart2013"])
+    values["witmart_2010_designcrowd"] = _number(witmart["designcrowd2010witkey"])
     values["witmart_2013_officials"] = _number(witmart["chinadaily2013cloud"])
     values["gigstats_share"] = _number(data.load("europe_platform_work")["share_pct"].iloc[0])
 
@@ -119,6 +128,33 @@ def ledger(claims: pd.DataFrame, values: dict[str, str]) -> pd.DataFrame:
     return filled
 
 
+def verdict_counts(claims: pd.DataFrame) -> pd.Series:
+    """Claims per verdict, in the ledger's order of verdicts, zeros included."""
+    unknown = set(claims["verdict"]) - set(VERDICTS)
+    if unknown:
+        raise ValueError(f"verdicts the ledger does not know: {sorted(unknown)}")
+    return claims["verdict"].value_counts().reindex(VERDICTS, fill_value=0)
+
+
+def verdict_summary(claims: pd.DataFrame) -> str:
+    """One sentence giving every verdict's count, so that the parts always add up to the whole."""
+    counts = verdict_counts(claims)
+    parts = []
+    for verdict, n in counts.items():
+        singular, plural = VERDICT_PHRASES[verdict]
+        if n:
+            parts.append(f"{text.number(n)} {singular if n == 1 else plural}")
+        elif verdict == "contradicted":
+            parts.append(f"none {singular}")
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return f"Of the {text.number(len(claims))} statements of the dispatch that the book checks, {listed}."
+
+
+def verdict_markup(claim_id: str, verdict: str) -> str:
+    """A verdict as MyST, tagged with its claim so that a test can find it on every page it is stated."""
+    return f"[{verdict}]{{.claim-verdict .claim-{claim_id.replace('_', '-')}}}"
+
+
 def ledger_markdown(filled: pd.DataFrame) -> str:
     """The ledger as MyST, one section per chapter, each claim a short definition list."""
     blocks = []
@@ -127,30 +163,42 @@ def ledger_markdown(filled: pd.DataFrame) -> str:
         if rows.empty:
             continue
         blocks.append(f"### {title}\n\nDiscussed in {{ref}}`{label}`.")
-        for row in rows.itertuples():
-            cites = ", ".join(f"{{cite:t}}`{key.strip()}`" for key in row.sources.split(";"))
-            blocks.append(f"**{row.claim}**\n: *Verdict:* {row.verdict}\n: *What the sources say:* "
-                          f"{row.sources_say}\n: *Sources:* {cites}")
+        blocks.append(chapter_markdown(rows))
     return "\n\n".join(blocks)
 
 
+def chapter_markdown(filled: pd.DataFrame) -> str:
+    """Claims with their verdicts, what the sources say, and the sources, as MyST definition lists."""
+    blocks = []
+    for row in filled.itertuples():
+        cites = ", ".join(f"{{cite:t}}`{key.strip()}`" for key in row.sources.split(";"))
+        blocks.append(f"**{row.claim}**\n: *Verdict:* {verdict_markup(row.claim_id, row.verdict)}\n"
+                      f": *What the sources say:* {row.sources_say}\n: *Sources:* {cites}")
+    return "\n\n".join(blocks)
+
+
+def claims_with(claims: pd.DataFrame, verdict: str) -> list[str]:
+    """The claims that got one verdict, as the ledger words them, placeholders filled."""
+    if verdict not in VERDICTS:
+        raise ValueError(f"unknown verdict {verdict!r}")
+    return list(claims.loc[claims["verdict"] == verdict, "claim"])
+
+
 def verdict_chart(claims: pd.DataFrame) -> alt.Chart:
-    """Stacked bars: how many of the dispatch's claims got each verdict, by chapter."""
+    """Stacked bars (the claims of a verdict add up): how many claims got each verdict, by chapter."""
     counts = claims.groupby(["verdict", "chapter"]).size().rename("claims").reset_index()
     counts["chapter_title"] = counts["chapter"].map(lambda key: CHAPTERS[key][0])
+    titles = [t for t, _ in CHAPTERS.values()]
     chart = alt.Chart(counts, title=charts.title(
         "How the dispatch's claims fare",
-        "Checkable statements of the 2019 dispatch by the book's verdict and the chapter that checks them")
+        "Statements of the 2019 dispatch that the book checks, by its verdict and the chapter that checks them")
     ).mark_bar().encode(
         y=alt.Y("verdict:N", title=None, sort=VERDICTS, scale=alt.Scale(domain=VERDICTS)),
-        x=alt.X("sum(claims):Q", title="Claims", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("chapter_title:N", title="Chapter", sort=[t for t, _ in CHAPTERS.values()],
-                        scale=alt.Scale(range=charts.PALETTE[:4])),
+        x=alt.X("claims:Q", title="Claims", stack="zero", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("chapter_title:N", title="Chapter", sort=titles, scale=charts.colour_scale(titles)),
         tooltip=[alt.Tooltip("verdict:N", title="Verdict"), alt.Tooltip("chapter_title:N", title="Chapter"),
-                 alt.Tooltip("sum(claims):Q", title="Claims")],
-    ).properties(height=alt.Step(32))
-    totals = claims["verdict"].value_counts()
-    parts = "; ".join(f"{verdict}: {totals.get(verdict, 0)}" for verdict in VERDICTS)
-    description = (f"Stacked horizontal bars of the {len(claims)} checked claims by verdict, coloured by chapter. "
-                   f"{parts}.")
+                 alt.Tooltip("claims:Q", title="Claims")],
+    ).properties(height=charts.rows_height(VERDICTS, per_row=34))
+    description = (f"Stacked horizontal bars of the checked claims by verdict, coloured by chapter. "
+                   f"{verdict_summary(claims)}")
     return charts.sourced(chart, claims, description)

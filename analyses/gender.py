@@ -30,11 +30,13 @@ def minutes(hours_minutes: str) -> int:
 
 
 def hours_minutes(total_minutes: float) -> str:
-    """Minutes written as Insee writes durations: 434 -> '7h14' (rounded to the minute)."""
+    """Minutes as an English reader reads a duration, to the minute: 434 -> '7 h 14 min', 43 -> '43 min'."""
     rounded = int(round(total_minutes))
-    sign = "-" if rounded < 0 else ""
-    rounded = abs(rounded)
-    return f"{sign}{rounded // 60}h{rounded % 60:02d}"
+    sign = "minus " if rounded < 0 else ""
+    hours, mins = divmod(abs(rounded), 60)
+    if not hours:
+        return f"{sign}{mins} min"
+    return f"{sign}{hours} h" + (f" {mins} min" if mins else "")
 
 
 DAYS_PER_WEEK = 7

@@ -69,3 +69,10 @@ def years_to_earn(target: float, annual_income: float) -> float:
     if annual_income <= 0:
         raise ValueError("the income must be positive")
     return target / annual_income
+
+
+def top_scores(scores: pd.DataFrame, series: str = "cloudwork") -> pd.DataFrame:
+    """The platforms with the highest Fairwork score of each rating year in one series, year by year."""
+    rows = scores[scores["series"] == series]
+    best = rows.groupby("year")["score"].transform("max")
+    return rows[rows["score"] == best].sort_values(["year", "platform"]).reset_index(drop=True)

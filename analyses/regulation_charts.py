@@ -1,59 +1,85 @@
-"""Charts and tables of the regulation chapter, built on analyses.regulation and the chart theme."""
+"""Charts and tables of the regulation chapter, built on analyses.regulation and the chart vocabulary."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from analyses import charts
+from analyses import charts, text
 
 ARENAS = ["Platforms", "France", "Germany", "European Union", "ILO"]
+COVERAGE = ["yes", "partly", "no"]
+
+
+CLOSE_EVENTS_DAYS = 365  # events of one arena closer than this would be drawn on top of each other
+
+
+def _spread(events: pd.DataFrame) -> list[float]:
+    """Vertical offsets that move apart the events of one arena that are close in time."""
+    offsets = []
+    for _, arena in events.groupby("arena", sort=False):
+        dates = list(arena["date"])
+        cluster = [0]
+        for a, b in zip(dates, dates[1:]):
+            cluster.append(cluster[-1] + ((b - a).days >= CLOSE_EVENTS_DAYS))
+        sizes = pd.Series(cluster).value_counts()
+        rank = pd.Series(cluster).groupby(cluster).cumcount()
+        offsets += [r - (sizes[c] - 1) / 2 for c, r in zip(cluster, rank)]
+    return offsets
 
 
 def timeline(events: pd.DataFrame) -> alt.Chart:
     """Dated events, one row per arena, from the opening of the first micro-task platform on."""
     start = events.loc[events["arena"] == "Platforms", "date"].min()
     rows = events[events["date"] >= start].assign(date_text=lambda e: e["date"].dt.strftime("%d %B %Y"))
+    rows = rows.sort_values(["arena", "date"]).assign(offset=lambda e: _spread(e))
     chart = alt.Chart(rows, title=charts.title(
         "Rules for platform work, mostly not for micro-work",
         "Dated events by arena; hover or tap a point for what happened")).mark_point(
-        filled=True, size=90, opacity=0.9).encode(
+        filled=True, size=90, opacity=1).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount=6)),
         y=alt.Y("arena:N", title=None, sort=ARENAS),
-        color=alt.Color("covers_microwork:N", title="Covers online micro-work",
-                        sort=["yes", "partly", "no"],
-                        scale=alt.Scale(domain=["yes", "partly", "no"],
-                                        range=[charts.PALETTE[2], charts.PALETTE[1], charts.PALETTE[7]])),
+        yOffset=alt.YOffset("offset:Q", scale=alt.Scale(domain=[-2, 2])),
+        color=alt.Color("covers_microwork:N", title="Covers online micro-work", sort=COVERAGE,
+                        scale=charts.colour_scale(COVERAGE, (charts.GREEN, charts.ORANGE, charts.GREY))),
+        shape=alt.Shape("covers_microwork:N", sort=COVERAGE,
+                        scale=alt.Scale(domain=COVERAGE, range=["circle", "diamond", "cross"])),
         tooltip=[alt.Tooltip("date_text:N", title="Date"), alt.Tooltip("arena:N", title="Arena"),
                  alt.Tooltip("event:N", title="What happened")],
-    ).properties(height=alt.Step(36))
+    ).properties(height=charts.rows_height(ARENAS, per_row=36))
     first, last = rows["date"].min().year, rows["date"].max().year
     covered = int((rows["covers_microwork"] == "yes").sum())
     description = (f"Dot timeline of {len(rows)} dated events from {first} to {last} in five arenas. "
-                   f"{covered} of them apply to online micro-work in full; the others concern ride-hailing and "
-                   "delivery only or apply to micro-work only in part.")
+                   f"{text.capitalised(text.of_total(covered, len(rows), 'events'))} apply to online micro-work "
+                   "in full; the others concern ride-hailing and delivery only or apply to micro-work only in part.")
     return charts.sourced(chart, rows, description)
 
 
 def fairwork_scores(scores: pd.DataFrame) -> alt.Chart:
     """Fairwork cloudwork scores out of ten, by platform and year."""
-    rows = scores.assign(year_label=scores["year"].astype(str))
+    rows = scores[scores["series"] == "cloudwork"].assign(year_label=lambda r: r["year"].astype(str))
     order = list(rows.sort_values(["year", "score"], ascending=[False, False])["platform"].unique())
+    years = sorted(rows["year_label"].unique())
+    kinds = ["yes", "no"]
     chart = alt.Chart(rows, title=charts.title(
         "Fair work scores of online labour platforms",
         "Fairwork cloudwork ratings, points out of ten for pay, conditions, contracts, management, representation")
-    ).mark_point(filled=True, size=100, opacity=0.9).encode(
+    ).mark_point(filled=True, size=100, opacity=1).encode(
         y=alt.Y("platform:N", title=None, sort=order),
+        yOffset=alt.YOffset("year_label:N", sort=years),
         x=alt.X("score:Q", title="Fairwork score (out of ten)", scale=alt.Scale(domain=[0, 10])),
-        color=alt.Color("year_label:N", title="Rating year", scale=alt.Scale(range=[charts.PALETTE[1], charts.PALETTE[0]])),
-        shape=alt.Shape("microtask:N", title="Micro-task platform"),
+        color=alt.Color("year_label:N", title="Rating year", sort=years, scale=charts.colour_scale(years)),
+        shape=alt.Shape("microtask:N", title="Micro-task platform", sort=kinds,
+                        scale=alt.Scale(domain=kinds, range=["square", "circle"])),
         tooltip=[alt.Tooltip("platform:N", title="Platform"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("score:Q", title="Score out of ten"), alt.Tooltip("microtask:N", title="Micro-task")],
-    ).properties(height=alt.Step(22))
-    best = rows.sort_values("score", ascending=False).iloc[0]
-    description = (f"Dot chart of {len(rows)} Fairwork scores for {rows['platform'].nunique()} platforms. "
-                   f"The highest is {best['platform']} with {best['score']:g} out of ten in {best['year']}; "
-                   f"{int((rows['score'] == 0).sum())} scores are zero.")
+    ).properties(height=charts.rows_height(order, per_row=26))
+    best = rows[rows["score"] == rows["score"].max()]
+    leaders = text.joined(f"{r.platform} in {r.year}" for r in best.itertuples())
+    zeros = int((rows["score"] == 0).sum())
+    description = (f"Dot chart of {len(rows)} Fairwork cloudwork scores for {rows['platform'].nunique()} platforms. "
+                   f"The highest, {text.number(best['score'].iloc[0])} out of ten, went to {leaders}; "
+                   f"{text.count(zeros, 'score')} {'is' if zeros == 1 else 'are'} zero.")
     return charts.sourced(chart, rows, description)
 
 
@@ -71,13 +97,13 @@ def levy_sliders(scenarios: pd.DataFrame, rate: float, monthly_income: float, pr
         levy_now="datum.payments_now * levy_pct / 100",
     ).mark_bar().encode(
         y=alt.Y("scenario:N", title=None, sort=list(scenarios["scenario"])),
-        x=alt.X("levy_now:Q", title="Levy, euros a year", axis=alt.Axis(format="~s", tickCount=5)),
-        color=alt.Color("basis_label:N", title="Pay assumption",
-                        scale=alt.Scale(range=[charts.PALETTE[0], charts.PALETTE[2]])),
+        x=alt.X("levy_now:Q", axis=charts.count_axis("Levy, euros a year", tickCount=5)),
+        color=alt.Color("basis_label:N", title="Pay assumption", sort=list(dict.fromkeys(scenarios["basis_label"])),
+                        scale=charts.colour_scale(scenarios["basis_label"], (charts.BLUE, charts.GREEN))),
         tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("persons:Q", title="People or jobs", format=","),
                  alt.Tooltip("payments_now:Q", title="Payments, euros a year", format=",.0f"),
                  alt.Tooltip("levy_now:Q", title="Levy, euros a year", format=",.0f")],
-    ).add_params(rate_param, pay_param).properties(height=alt.Step(30))
+    ).add_params(rate_param, pay_param).properties(height=charts.rows_height(scenarios["scenario"]))
     description = (f"Horizontal bars of the yearly levy in {len(scenarios)} workforce and pay scenarios, recomputed "
                    f"in the page from two sliders: the levy rate, starting at {100 * rate:g}%, and the average "
                    f"monthly pay per person in the headcount scenarios, starting at {monthly_income:g} euros.")
@@ -97,21 +123,29 @@ def options_list(options: pd.DataFrame, dimensions: dict[str, str]) -> str:
     return "\n\n".join(blocks)
 
 
-def levy_against_rights(amounts: pd.DataFrame, provenance: pd.DataFrame) -> alt.Chart:
-    """Yearly amounts per micro-worker beside the earnings that rights and the poverty line require."""
-    chart = alt.Chart(amounts, title=charts.title(
-        "What a levy buys one micro-worker",
-        "Euros a year per person (logarithmic scale): the levy, the income it is levied on, and what rights require")
-    ).mark_bar().encode(
-        y=alt.Y("item:N", title=None, sort=list(amounts["item"])),
-        x=alt.X("euros:Q", title="Euros a year (logarithmic scale)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="~s")),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=[charts.PALETTE[0], charts.PALETTE[5]])),
+def levy_against_rights(amounts: pd.DataFrame, provenance: pd.DataFrame) -> alt.LayerChart:
+    """Yearly amounts per micro-worker beside the earnings that rights and the poverty line require.
+
+    On a linear scale, each bar labelled with its amount: the levy's bar is a sliver because the
+    levy is a sliver of what the rights require.
+    """
+    items = list(amounts["item"])
+    kinds = list(dict.fromkeys(amounts["kind"]))
+    base = alt.Chart(amounts.assign(label=[f"{e:,.0f} euros" for e in amounts["euros"]]))
+    y = alt.Y("item:N", title=None, sort=items)
+    bars = base.mark_bar().encode(
+        y=y, x=alt.X("euros:Q", axis=charts.count_axis("Euros a year")),
+        color=alt.Color("kind:N", title=None, sort=kinds, scale=charts.colour_scale(kinds, (charts.BLUE, charts.VERMILLION))),
         tooltip=[alt.Tooltip("item:N", title="Amount"), alt.Tooltip("euros:Q", title="Euros a year", format=",.2f")],
-    ).properties(height=alt.Step(30))
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(y=y, x="euros:Q", text="label:N")
+    chart = alt.layer(bars, labels, title=charts.title(
+        "What a levy buys one micro-worker",
+        "Euros a year per person: the levy, the income it is levied on, and what rights and the poverty line require")
+    ).properties(height=charts.rows_height(items, per_row=36))
     levy_row = amounts.iloc[0]
     biggest = amounts.sort_values("euros").iloc[-1]
-    description = (f"Bars on a logarithmic scale: the yearly levy per person ({levy_row['euros']:,.0f} euros) is "
+    description = (f"Bars of yearly amounts per person: the levy ({levy_row['euros']:,.0f} euros) is "
                    f"{biggest['euros'] / levy_row['euros']:,.0f} times smaller than the largest amount shown, "
-                   f"{biggest['item'].lower()} ({biggest['euros']:,.0f} euros).")
+                   f"the {biggest['item'][0].lower() + biggest['item'][1:]}, at {biggest['euros']:,.0f} euros.")
     return charts.sourced(chart, provenance, description)

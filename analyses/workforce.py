@@ -14,8 +14,8 @@ import pandas as pd
 from analyses.shares import percent
 
 CIRCLES = ("casual", "routine", "very_active")  # outermost first
-CIRCLE_LABELS = {"casual": "Casual (at least occasionally)", "routine": "Routine (at least monthly)",
-                 "very_active": "Very active (mostly weekly)"}
+CIRCLE_LABELS = {"casual": "Registered on a platform (casual)", "routine": "Present at least monthly (routine)",
+                 "very_active": "Present most weeks (very active)"}
 
 
 class NestingError(ValueError):
@@ -112,16 +112,13 @@ def months_between(start: pd.Timestamp, end: pd.Timestamp) -> int:
     return (end.year - start.year) * 12 + (end.month - start.month)
 
 
-def growth_scenarios(base: float, base_year: int, rates_pct: dict[str, float], until_year: int) -> pd.DataFrame:
-    """What compounding each annual rate would give from the base: arithmetic, not forecasts."""
-    if until_year < base_year:
-        raise ValueError("the horizon must not precede the base year")
-    rows = []
-    for name, rate in rates_pct.items():
-        for year in range(base_year, until_year + 1):
-            rows.append({"scenario": name, "rate_pct": rate, "year": year,
-                         "persons": base * (1 + rate / 100) ** (year - base_year)})
-    return pd.DataFrame(rows)
+def growth_multiples(rates_pct: dict[str, float], years: int) -> pd.DataFrame:
+    """What compounding each annual rate does to any starting count, year by year: arithmetic on
+    the stated rates, not a forecast. `multiple` is 1 at year 0."""
+    if years < 0:
+        raise ValueError("the number of years must not be negative")
+    return pd.DataFrame([{"scenario": name, "rate_pct": rate, "years": t, "multiple": (1 + rate / 100) ** t}
+                         for name, rate in rates_pct.items() for t in range(years + 1)])
 
 
 def doubling_time_years(rate_pct: float) -> float:

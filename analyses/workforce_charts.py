@@ -1,4 +1,4 @@
-"""Charts of the workforce chapter, built on analyses.workforce and the book's chart theme."""
+"""Charts of the workforce chapter, built on analyses.workforce and the book's chart vocabulary."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from analyses import charts, workforce
 
 NESTED_HEIGHT = 300
 OUTER_RADIUS = 135  # pixels
+KIND_LABELS = {"platform_claim": "Platform's own claim", "independent_estimate": "Researchers' estimate",
+               "reported_unsourced": "Reported, origin not stated"}
+KIND_COLOURS = (charts.VERMILLION, charts.BLUE, charts.GREY)
+KIND_SHAPES = ("square", "circle", "triangle-up")
 
 
 def nested_circles(circle_table: pd.DataFrame) -> alt.Chart:
@@ -22,8 +26,8 @@ def nested_circles(circle_table: pd.DataFrame) -> alt.Chart:
         x=alt.X("x:Q", scale=alt.Scale(domain=[-1, 1]), axis=None),
         y=alt.Y("centre_y:Q", scale=alt.Scale(domain=[-NESTED_HEIGHT / 2, NESTED_HEIGHT / 2]), axis=None),
         size=alt.Size("area:Q", scale=None, legend=None),
-        color=alt.Color("legend:N", title=None, sort=list(rows["legend"]),
-                        scale=alt.Scale(range=[charts.PALETTE[4], charts.PALETTE[0], charts.PALETTE[5]])),
+        color=alt.Color("legend:N", title=None,
+                        scale=charts.colour_scale(rows["legend"], (charts.BLUE, charts.PURPLE, charts.VERMILLION))),
         order=alt.Order("persons:Q", sort="descending"),
         tooltip=[alt.Tooltip("label:N", title="Circle"), alt.Tooltip("persons:Q", title="Persons", format=","),
                  alt.Tooltip("ring_only:Q", title="Outside the inner circles", format=","),
@@ -31,11 +35,11 @@ def nested_circles(circle_table: pd.DataFrame) -> alt.Chart:
     )
     chart = circles.properties(height=NESTED_HEIGHT, title=charts.title(
         "Three circles, one inside the other",
-        "Micro-workers in France by frequency of activity, DiPLab estimate; areas proportional to counts"))
+        "People on micro-work platforms in France, DiPLab estimate for 2018; areas proportional to counts"))
     outer, middle, inner = rows["persons"]
     description = (f"Three nested circles. The outer circle, {outer:,} people registered on at least one "
-                   f"platform, contains the {middle:,} routine micro-workers active at least monthly, which "
-                   f"contain the {inner:,} very active ones. Each person is in the outer circle once, "
+                   f"platform, contains the {middle:,} present on a platform at least once a month, which "
+                   f"contain the {inner:,} present most weeks. Each person is in the outer circle once, "
                    "so the circles must not be added up.")
     return charts.sourced(chart, rows, description)
 
@@ -55,14 +59,15 @@ def totals_compared(circle_table: pd.DataFrame, readings: pd.DataFrame) -> alt.C
         rows.append({"total": names[reading.reading], "kind": "Critics" if reading.reading == "critics_total" else "Press",
                      "persons": int(reading.persons), "source": reading.source, "via": reading.via})
     frame = pd.DataFrame(rows)
+    kinds = list(dict.fromkeys(frame["kind"]))
     chart = alt.Chart(frame, title=charts.title(
         "Adding the circles counts people twice",
         "Totals of micro-workers in France put forward in 2019, persons")).mark_bar().encode(
         y=alt.Y("total:N", title=None, sort=list(frame["total"])),
-        x=alt.X("persons:Q", title="Persons", axis=alt.Axis(format="~s", tickCount=4)),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=charts.PALETTE[:4])),
+        x=alt.X("persons:Q", axis=charts.count_axis("Persons", tickCount=4)),
+        color=alt.Color("kind:N", title=None, sort=kinds, scale=charts.colour_scale(kinds)),
         tooltip=[alt.Tooltip("total:N", title="Total"), alt.Tooltip("persons:Q", title="Persons", format=",")],
-    ).properties(height=alt.Step(34))
+    ).properties(height=charts.rows_height(frame["total"], per_row=34))
     description = (f"Bars comparing totals. The DiPLab outer circle holds {int(outer['persons']):,} people; adding the "
                    f"three nested circles gives {workforce.mistaken_total(circle_table):,}, close to the press totals, "
                    f"while the critics read the total as {int(readings.set_index('reading').loc['critics_total', 'persons']):,}.")
@@ -70,7 +75,11 @@ def totals_compared(circle_table: pd.DataFrame, readings: pd.DataFrame) -> alt.C
 
 
 def headcount_points(headcounts: pd.DataFrame, circle_table: pd.DataFrame) -> pd.DataFrame:
-    """Headcounts and the French circles in one long table, one row per figure, mid-point for ranges."""
+    """Headcounts and the French circles in one long table, one row per figure.
+
+    `offset` moves apart, within a row of the chart, figures that would sit on top of each other:
+    the same number reported by several sources.
+    """
     rows = headcounts.copy()
     rows["persons_high"] = rows["persons_high"].fillna(rows["persons_low"])
     rows["persons_mid"] = ((rows["persons_low"] + rows["persons_high"]) / 2).astype("float64")
@@ -80,8 +89,9 @@ def headcount_points(headcounts: pd.DataFrame, circle_table: pd.DataFrame) -> pd
         "persons_high": circle_table["persons"], "persons_mid": circle_table["persons"].astype("float64"),
         "qualifier": "exact", "source": circle_table["source"], "via": circle_table["via"]})
     both = pd.concat([rows, france], ignore_index=True)
-    both["kind_label"] = both["kind"].map({"platform_claim": "Platform's own claim",
-                                           "independent_estimate": "Independent estimate"})
+    both["kind_label"] = both["kind"].map(KIND_LABELS)
+    same = both.groupby(["population", "persons_low"])["persons_low"]
+    both["offset"] = same.cumcount() - (same.transform("size") - 1) / 2
     return both
 
 
@@ -91,30 +101,38 @@ def headcounts_log(points: pd.DataFrame) -> alt.LayerChart:
              "Foule Factory / Wirk": "Wirk (Foule Factory)", "Micro-work platforms in France": "France, micro-work",
              "Micro-work sites worldwide": "World, micro-work", "Online labour platforms worldwide": "World, online labour"}
     points = points.assign(platform=points["population"].map(short))
-    x = alt.X("persons_low:Q", title="Persons or profiles (log scale)",
-              scale=alt.Scale(type="log", domain=[1000, 300_000_000]),
-              axis=alt.Axis(format="~s", values=[1_000, 100_000, 10_000_000]))
+    kinds = [KIND_LABELS[k] for k in KIND_LABELS if k in set(points["kind"])]
+    x = alt.X("persons_low:Q", scale=alt.Scale(type="log", domain=[1000, 300_000_000]),
+              axis=charts.count_axis("Persons or profiles (log scale)", values=[1_000, 100_000, 10_000_000]))
     y = alt.Y("platform:N", title=None, sort=list(short.values()))
-    color = alt.Color("kind_label:N", title=None, scale=alt.Scale(range=[charts.PALETTE[5], charts.PALETTE[0]]),
-                      sort=["Platform's own claim", "Independent estimate"])
+    offset = alt.YOffset("offset:Q", scale=alt.Scale(domain=[-1.5, 1.5]))
+    color = alt.Color("kind_label:N", title=None, sort=kinds,
+                      scale=charts.colour_scale(kinds, [KIND_COLOURS[list(KIND_LABELS.values()).index(k)] for k in kinds]))
     tooltip = [alt.Tooltip("population:N", title="Platform or population"), alt.Tooltip("measure:N", title="Counts"),
                alt.Tooltip("kind_label:N", title="Kind"), alt.Tooltip("year:Q", title="Year", format="d"),
                alt.Tooltip("persons_low:Q", title="Figure (low)", format=","),
                alt.Tooltip("persons_high:Q", title="Figure (high)", format=","),
                alt.Tooltip("qualifier:N", title="Qualifier")]
     base = alt.Chart(points)
-    ranges = base.mark_rule(strokeWidth=3).encode(x=x, x2="persons_high:Q", y=y, color=color, tooltip=tooltip)
-    dots = base.mark_point(filled=True, size=90, opacity=0.85).encode(
-        x=x, y=y, color=color, shape=alt.Shape("kind_label:N", legend=None), tooltip=tooltip)
+    ranges = base.mark_rule(strokeWidth=3).encode(x=x, x2="persons_high:Q", y=y, yOffset=offset, color=color,
+                                                 tooltip=tooltip)
+    dots = base.mark_point(filled=True, size=90, opacity=1).encode(
+        x=x, y=y, yOffset=offset, color=color,
+        shape=alt.Shape("kind_label:N", sort=kinds, title=None,
+                        scale=alt.Scale(domain=kinds, range=[KIND_SHAPES[list(KIND_LABELS.values()).index(k)]
+                                                             for k in kinds])),
+        tooltip=tooltip)
     chart = alt.layer(ranges, dots, title=charts.title(
         "What platforms claim and what researchers count",
         "Registered accounts, workers and active workers; each mark is one figure, lines show ranges")
-    ).properties(height=alt.Step(44))
+    ).properties(height=charts.rows_height(short.values(), per_row=48))
     claims = points[points["kind"] == "platform_claim"]
     estimates = points[points["kind"] == "independent_estimate"]
+    relayed = points[points["kind"] == "reported_unsourced"]
     description = (f"Dot plot on a logarithmic scale of {len(points)} headcounts for six platforms or populations: "
-                   f"{len(claims)} figures claimed by platforms and {len(estimates)} independent estimates. "
-                   "For Mechanical Turk the independent estimates of workers available or active lie well below "
+                   f"{len(claims)} figures claimed by platforms, {len(estimates)} estimates by researchers and "
+                   f"{len(relayed)} reported by others without their origin. "
+                   "For Mechanical Turk the researchers' estimates of workers available or active lie well below "
                    "the platform's claim; worldwide, the profiles that ever obtained work are a small fraction of "
                    "the profiles registered.")
     return charts.sourced(chart, points, description)
@@ -128,21 +146,21 @@ def sensitivity_sliders(gross: float, multihoming: float, active_share: float, r
     a = alt.param(name="active_pct", value=round(100 * active_share, 1),
                   bind=alt.binding_range(min=1, max=60, step=0.5, name="Registered people active in a month (%) "))
     frame = pd.DataFrame({"gross": [gross]})
+    measures = ["People registered", "Active at least monthly"]
     bars = alt.Chart(frame).transform_calculate(
         registered="datum.gross / multihoming",
         active="datum.gross / multihoming * active_pct / 100",
     ).transform_fold(["registered", "active"], as_=["measure", "persons"]).transform_calculate(
         label="datum.measure == 'registered' ? 'People registered' : 'Active at least monthly'",
     ).mark_bar().encode(
-        y=alt.Y("label:N", title=None, sort=["People registered", "Active at least monthly"]),
-        x=alt.X("persons:Q", title="Persons", scale=alt.Scale(domain=[0, gross]), axis=alt.Axis(format="~s", tickCount=4)),
-        color=alt.Color("label:N", legend=None, scale=alt.Scale(range=[charts.PALETTE[4], charts.PALETTE[0]])),
+        y=alt.Y("label:N", title=None, sort=measures),
+        x=alt.X("persons:Q", scale=alt.Scale(domain=[0, gross]), axis=charts.count_axis("Persons", tickCount=4)),
+        color=alt.Color("label:N", legend=None, scale=charts.colour_scale(measures)),
         tooltip=[alt.Tooltip("label:N", title="Measure"), alt.Tooltip("persons:Q", title="Persons", format=",.0f")],
     ).add_params(m, a)
     rules = alt.Chart(references).mark_rule(strokeDash=[4, 3]).encode(
         x="persons:Q", tooltip=[alt.Tooltip("label:N", title="Reference"), alt.Tooltip("persons:Q", format=",")])
-    texts = alt.Chart(references.assign(row=[8 + 13 * i for i in range(len(references))])).mark_text(
-        align="left", dx=4, fontSize=11).encode(x="persons:Q", y=alt.Y("row:Q", scale=None), text="short:N")
+    texts = charts.reference_labels(references, "persons", "short", gross)
     chart = alt.layer(bars, rules, texts, title=charts.title(
         "Move the assumptions, watch the estimate",
         "Registrations implied by the DiPLab outer circle, turned into people and monthly actives")
@@ -153,42 +171,53 @@ def sensitivity_sliders(gross: float, multihoming: float, active_share: float, r
     return charts.sourced(chart, provenance, description)
 
 
-def growth_lines(scenarios: pd.DataFrame, provenance: pd.DataFrame) -> alt.Chart:
-    """Compound-growth arithmetic from the base year, one line per sourced rate."""
-    chart = alt.Chart(scenarios, title=charts.title(
-        "Scenarios, not forecasts: compounding each reading",
-        "Persons if the casual circle grew every year at each rate read in the sources")).mark_line(point=True).encode(
-        x=alt.X("year:O", title=None),
-        y=alt.Y("persons:Q", title="Persons (scenario)", axis=alt.Axis(format="~s")),
-        color=alt.Color("scenario:N", title=None, scale=alt.Scale(range=charts.PALETTE)),
-        tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("rate_pct:Q", title="Rate per year (%)", format=".1f"),
-                 alt.Tooltip("year:O", title="Year"), alt.Tooltip("persons:Q", title="Persons", format=",.0f")],
+def growth_lines(multiples: pd.DataFrame, provenance: pd.DataFrame) -> alt.Chart:
+    """What each sourced growth rate compounds to, as a multiple of any starting count."""
+    scenarios = list(dict.fromkeys(multiples.sort_values("rate_pct", ascending=False)["scenario"]))
+    years = int(multiples["years"].max())
+    chart = alt.Chart(multiples, title=charts.title(
+        "What each growth rate would compound to, if it held",
+        "Multiple of any starting count after each year at the rates read in the sources: "
+        "arithmetic on past rates, not a forecast of micro-workers")).mark_line(
+        strokeDash=[6, 3], strokeWidth=2).encode(
+        x=alt.X("years:Q", title="Years of growth at the rate", scale=alt.Scale(domain=[0, years]),
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("multiple:Q", title="Times the starting count", axis=alt.Axis(format="~g")),
+        color=alt.Color("scenario:N", title=None, sort=scenarios, scale=charts.colour_scale(scenarios),),
+        tooltip=[alt.Tooltip("scenario:N", title="Rate read"), alt.Tooltip("rate_pct:Q", title="Rate per year (%)", format=".1f"),
+                 alt.Tooltip("years:Q", title="Years"), alt.Tooltip("multiple:Q", title="Times the start", format=".2f")],
     )
-    last = scenarios[scenarios["year"] == scenarios["year"].max()].sort_values("persons")
-    description = (f"Lines of compound growth from {scenarios['year'].min()} to {scenarios['year'].max()}, one per "
-                   f"annual rate. By {scenarios['year'].max()} the scenarios range from {last['persons'].iloc[0]:,.0f} "
-                   f"to {last['persons'].iloc[-1]:,.0f} persons; they are arithmetic on stated rates, not forecasts.")
+    last = multiples[multiples["years"] == years].sort_values("multiple")
+    description = (f"Dashed lines of compound growth over {years} years, one per annual rate read in the sources. "
+                   f"After {years} years the rates multiply a starting count by {last['multiple'].iloc[0]:.1f} to "
+                   f"{last['multiple'].iloc[-1]:.1f}; they are arithmetic on past rates of demand for online work, "
+                   "not forecasts of how many people micro-work.")
     return charts.sourced(chart, provenance, description)
 
 
-def supplier_shares(shares: pd.DataFrame) -> alt.Chart:
-    """Shares of online workers by country in the two OLI series, kept apart."""
-    rows = shares.copy()
-    rows["series_label"] = rows["series"].map({"oli2020": "OLI 2020 series",
-                                               "oli_supplement_2017": "Worker supplement, July 2017"})
-    rows["when"] = rows["series_label"] + ", " + rows["year"].astype(str)
-    chart = alt.Chart(rows, title=charts.title(
-        "Where online workers live",
-        "Share of the online workers observed by the Online Labour Index, by country (%)")).mark_bar().encode(
-        y=alt.Y("country:N", title=None, sort=["India", "Bangladesh", "United States"]),
-        yOffset=alt.YOffset("when:N", sort=sorted(rows["when"].unique())),
-        x=alt.X("share_pct:Q", title="Share of observed online workers (%)"),
-        color=alt.Color("when:N", title=None, scale=alt.Scale(range=[charts.PALETTE[2], charts.PALETTE[0], charts.PALETTE[1]])),
-        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("when:N", title="Series"),
-                 alt.Tooltip("share_pct:Q", title="Share (%)")],
-    ).properties(height=alt.Step(16))
-    india = rows[(rows["country"] == "India") & (rows["series"] == "oli2020")].set_index("year")["share_pct"]
-    description = (f"Grouped bars of country shares. In the OLI 2020 series India's share rose from "
-                   f"{india.iloc[0]:g}% to {india.iloc[-1]:g}%; the 2017 worker supplement, a different "
-                   "platform sample, ranks India, Bangladesh and the United States first.")
+def supplier_shares(shares: pd.DataFrame, series: str) -> alt.Chart:
+    """Shares of online workers by country in one series of the Online Labour Index."""
+    titles = {"oli2020": ("Where online workers live: the index's 2020 series",
+                          "Share of the online workers the Online Labour Index observed, by country and year (%)"),
+              "oli_supplement_2017": ("Where online workers live: the July 2017 worker supplement",
+                                      "Share of the online workers observed on another sample of platforms (%)")}
+    rows = shares[shares["series"] == series].assign(year_label=lambda r: r["year"].astype(str))
+    countries = list(rows.sort_values("share_pct", ascending=False)["country"].unique())
+    years = sorted(rows["year_label"].unique())
+    heading, subtitle = titles[series]
+    encoding = dict(
+        y=alt.Y("country:N", title=None, sort=countries),
+        x=alt.X("share_pct:Q", title="Share of workers observed (%)",
+                scale=alt.Scale(domain=[0, float(shares["share_pct"].max())])),  # one scale for both series
+        color=alt.Color("year_label:N", title="Year", sort=years, legend=alt.Legend() if len(years) > 1 else None,
+                        scale=charts.colour_scale(years, (charts.GREEN, charts.BLUE) if len(years) > 1 else (charts.ORANGE,))),
+        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year_label:N", title="Year"),
+                 alt.Tooltip("share_pct:Q", title="Share (%)")])
+    if len(years) > 1:
+        encoding["yOffset"] = alt.YOffset("year_label:N", sort=years)
+    chart = alt.Chart(rows, title=charts.title(heading, subtitle)).mark_bar().encode(**encoding).properties(
+        height=charts.rows_height(countries, per_row=20 * len(years) + 10))
+    parts = "; ".join(f"{country} {', '.join(f'{s:g}% in {y}' for y, s in zip(group['year'], group['share_pct']))}"
+                      for country, group in rows.groupby("country", sort=False))
+    description = f"Horizontal bars of country shares in this series only: {parts}."
     return charts.sourced(chart, rows, description)

@@ -21,5 +21,5 @@ def test_evidence_counts_keep_every_level(package_dir):
 
 def test_markdown_list_cites_every_source(package_dir):
     text = catalogue.markdown_list(catalogue.tables(package_dir))
-    assert "2 rows: 1 read in the primary source, 1 in a secondary report." in text
+    assert "Two rows: one read in the primary source, one in a secondary report." in text
     assert "{cite:t}`afp2019premiere`" in text and "assessment" not in text

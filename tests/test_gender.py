@@ -11,8 +11,11 @@ from analyses import gender
 def test_durations_as_insee_prints_them():
     assert gender.minutes("7h14") == 434
     assert gender.minutes("0h05") == 5
-    assert gender.hours_minutes(434) == "7h14"
-    assert gender.hours_minutes(-75) == "-1h15"
+    assert gender.hours_minutes(434) == "7 h 14 min"
+    assert gender.hours_minutes(-75) == "minus 1 h 15 min"
+    assert gender.hours_minutes(43) == "43 min"
+    assert gender.hours_minutes(120.4) == "2 h"
+    assert gender.hours_minutes(65) == "1 h 5 min"
     with pytest.raises(ValueError):
         gender.minutes("7:14")
     with pytest.raises(ValueError):

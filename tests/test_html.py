@@ -123,3 +123,113 @@ def test_every_chart_has_its_downloads_and_static_image():
             for suffix in (".csv", ".vl.json", ".svg"):
                 assert (assets / f"{chart_id}{suffix}").stat().st_size > 0, f"{page.name}: {chart_id}{suffix}"
             assert f"{chart_id}.csv\" download" in text and 'class="book-chart-static"' in text
+
+
+# --- The book agrees with itself ----------------------------------------------------------------
+
+WORDS = {w: i for i, w in enumerate(["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])}
+
+
+def _soup(page):
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+
+
+def verdicts_stated(soups) -> dict[str, set[str]]:
+    """Claim class -> every verdict text stated for it across the pages given."""
+    stated: dict[str, set[str]] = {}
+    for soup in soups:
+        for span in soup.select("span.claim-verdict"):
+            claim = next(c for c in span["class"] if c.startswith("claim-") and c != "claim-verdict")
+            stated.setdefault(claim, set()).add(span.get_text(strip=True))
+    return stated
+
+
+def summary_parts(sentence: str) -> tuple[int, list[int]]:
+    """The total and the counts of a verdict summary: 'Of the 20 ..., seven are ..., six need ...'."""
+    total, parts = re.match(r"Of the (\w+) statements[^,]*, (.*)\.$", sentence).groups()
+    counts = [int(w) if w.isdigit() else WORDS[w]
+              for w in re.findall(r"(?:^|, | and )(\w+) (?:is|are|need|needs|rest|rests)\b", parts)]
+    return (int(total) if total.isdigit() else WORDS[total]), counts
+
+
+def test_the_consistency_checks_catch_what_they_are_for():
+    """The verdict of one claim stated two ways on two pages, and a summary whose parts do not add up
+    (the landing page once announced twenty claims and counted seventeen)."""
+    pages = [BeautifulSoup('<span class="claim-verdict claim-x">needs nuance</span>', "html.parser"),
+             BeautifulSoup('<span class="claim-verdict claim-x">not supported by the sources found</span>',
+                           "html.parser")]
+    assert len(verdicts_stated(pages)["claim-x"]) == 2
+    total, counts = summary_parts("Of the 20 statements of the dispatch that the book checks, seven are "
+                                  "supported, seven need nuance and three rest on no source we could find.")
+    assert sum(counts) != total
+
+
+def test_each_claim_reads_the_same_verdict_on_every_page():
+    """A verdict stated in a chapter and in the ledger comes from data/claims.csv, both times."""
+    from analyses import data
+
+    claims = data.load("claims")
+    expected = {f"claim-{cid.replace('_', '-')}": verdict for cid, verdict in zip(claims["claim_id"], claims["verdict"])}
+    stated = verdicts_stated(_soup(page) for page in built_pages())
+    assert set(stated) == set(expected), "every claim is stated at least in the ledger"
+    assert {claim: texts for claim, texts in stated.items() if texts != {expected[claim]}} == {}
+
+
+def test_the_verdict_summary_reads_the_same_everywhere_and_adds_up():
+    """The landing page once said 20 claims, then 7 + 7 + 3."""
+    from analyses import data
+
+    summaries = {page.name: span.get_text(" ", strip=True) for page in built_pages()
+                 for span in _soup(page).select("span.verdict-summary")}
+    assert {"intro.html", "95-dispatch-check.html"} <= set(summaries)
+    assert len(set(summaries.values())) == 1, summaries
+    total, counts = summary_parts(next(iter(summaries.values())))
+    assert total == len(data.load("claims"))
+    assert sum(counts) == total, counts
+
+
+COUNT_GRAMMAR = [
+    (re.compile(r"(?<![\w.,])0 (of|[a-z]+s)\b"), "a count of zero written as 0"),
+    (re.compile(r"(?<![\d.,])1 (?!(?:January|February|March|April|May|June|July|August|September|October"
+                r"|November|December)\b)[a-z]+s\b"), "one followed by a plural"),
+    (re.compile(r"\b(\d+) of (?:the )?\1\b"), "all of a count written as 'N of N'"),
+    (re.compile(r"\b\d{1,2}h\d{2}\b"), "a duration written the French way (2h43)"),
+]
+
+
+@pytest.mark.parametrize("page", built_pages(), ids=lambda p: p.relative_to(HTML).as_posix())
+def test_counts_read_as_english(page):
+    """Sentences built from counts need the grammar of zero, one and all: '0 of the 3 workers',
+    '1 rows' and '8 of 8 household types' each once reached the book."""
+    soup = _soup(page)
+    # Not checked: citations, generated tables, and what the errata quote of earlier editions.
+    for hidden in soup.select("script, style, .bibtex-citation, .citation, table.book-generated-table, "
+                              ".erratum-before"):
+        hidden.decompose()
+    text = " ".join(soup.get_text(" ").split())
+    found = [f"{why}: '{match.group(0)}'" for pattern, why in COUNT_GRAMMAR for match in pattern.finditer(text)]
+    assert found == []
+
+
+def test_the_errata_page_lists_every_correction_with_the_edition_from_the_repository():
+    import subprocess
+
+    from analyses import data
+    from pipeline import edition
+
+    text = " ".join(_soup(HTML / "errata.html").get_text(" ").split()).replace("\u2019", "'").replace("\u2018", "'")
+    for row in data.load("errata").itertuples():
+        assert row.before in text and row.now in text, row.erratum_id
+    head = subprocess.run(["git", "log", "-1", "--format=%cs %h"], capture_output=True, text=True,
+                          cwd=HTML.parent.parent, check=True).stdout.split()
+    day = edition.long_date(__import__("datetime").date.fromisoformat(head[0]))
+    assert f"This edition: {day}, built from commit {head[1]}" in text
+
+
+def test_the_count_grammar_check_catches_what_it_is_for():
+    old = ["0 of the dispatch's 3 workers earn above", "0 applies to micro-work", "in 8 of 8 household types",
+           "1 rows: 1 read in the primary source", "1 scores are zero", "women spend 2h43 a day"]
+    for sentence in old:
+        assert any(pattern.search(sentence) for pattern, _ in COUNT_GRAMMAR), sentence
+    for fine in ["none of the three workers earns", "on 1 January 2019", "1.5 hours", "all eight household types"]:
+        assert not any(pattern.search(fine) for pattern, _ in COUNT_GRAMMAR), fine

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from pipeline import build, chart_assets, notebooks
+from tests.conftest import ROOT
 
 SOURCES = notebooks.chapter_sources()
 
@@ -69,3 +71,35 @@ def test_every_chart_has_a_tooltip(source):
     specs = chart_assets.notebook_specs(notebooks.executed_path(source))
     for spec in specs:
         assert '"tooltip"' in json.dumps(spec), spec.get("title")
+
+
+def _glued(notebook: Path) -> dict[str, str]:
+    """Glue key -> the value a notebook records, as text."""
+    values = {}
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                data = output["data"]
+                text = next(v for k, v in data.items() if k.endswith("text/plain") or k.endswith("text/markdown"))
+                values[name] = "".join(text) if isinstance(text, list) else text
+    return values
+
+
+def test_a_quantity_glued_by_several_chapters_reads_the_same_in_each():
+    """Two chapters that glue one name compute one quantity: their values must agree."""
+    seen: dict[str, dict[str, str]] = {}
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for name, value in _glued(notebook).items():
+            seen.setdefault(name, {})[notebook.name] = value
+    shared = {name: by for name, by in seen.items() if len(by) > 1}
+    assert shared, "the check has nothing to compare (chapters 1 and 4 both glue the full-time equivalent)"
+
+    def same(a: str, b: str) -> bool:
+        try:
+            return float(a) == float(b)
+        except ValueError:
+            return a == b
+
+    disagree = {name: by for name, by in shared.items() if not all(same(v, next(iter(by.values()))) for v in by.values())}
+    assert disagree == {}

@@ -46,12 +46,17 @@ def test_years_to_earn():
 def test_rights_chart_orders_amounts_and_describes_the_gap():
     import pandas as pd
 
+    from analyses import charts
+
     from analyses import regulation_charts as rc
 
     amounts = pd.DataFrame({"item": ["Levy per person", "Poverty line"], "kind": ["a", "b"], "euros": [55.44, 12750.0]})
     rows = pd.DataFrame({"source": ["afp2019levif"], "via": [None]})
     spec = rc.levy_against_rights(amounts, rows).to_dict()
-    assert spec["encoding"]["x"]["scale"]["type"] == "log"
+    bars, labels = spec["layer"]
+    assert bars["mark"]["type"] == "bar" and "scale" not in bars["encoding"]["x"], "a linear scale from zero"
+    assert labels["mark"]["type"] == "text", "each bar is labelled with its amount"
+    assert charts.problems(spec) == []
     assert "230 times smaller" in spec["description"]   # 12,750 / 55.44 = 229.98
 
 

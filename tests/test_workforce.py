@@ -81,15 +81,13 @@ def test_growth_arithmetic():
     assert workforce.doubling_time_years(25) == pytest.approx(3.106, abs=0.001)
 
 
-def test_growth_scenarios_compound_from_the_base_year():
-    scenarios = workforce.growth_scenarios(100, 2018, {"ten": 10, "zero": 0}, 2020)
-    ten = scenarios[scenarios["scenario"] == "ten"].set_index("year")["persons"]
-    assert ten.tolist() == pytest.approx([100, 110, 121])
-    assert scenarios[scenarios["scenario"] == "zero"]["persons"].tolist() == [100, 100, 100]
+def test_growth_multiples_compound_from_one():
+    multiples = workforce.growth_multiples({"ten": 10, "zero": 0}, 2)
+    ten = multiples[multiples["scenario"] == "ten"].set_index("years")["multiple"]
+    assert ten.tolist() == pytest.approx([1, 1.1, 1.21])
+    assert multiples[multiples["scenario"] == "zero"]["multiple"].tolist() == [1, 1, 1]
     with pytest.raises(ValueError):
-        workforce.growth_scenarios(100, 2020, {"x": 1}, 2019)
-
-
+        workforce.growth_multiples({"x": 1}, -1)
 
 
 def test_nested_circle_areas_are_proportional_to_counts(circle_table):
@@ -112,4 +110,13 @@ def test_headcount_points_use_range_midpoints():
     points = wc.headcount_points(data.load("headcounts"), workforce.circles(data.load("france_estimate")))
     unique = points[points["measure"] == "Unique workers"].iloc[0]
     assert unique["persons_mid"] == 150_000
-    assert set(points["kind_label"]) == {"Platform's own claim", "Independent estimate"}
+    assert set(points["kind_label"]) == {"Platform's own claim", "Researchers' estimate", "Reported, origin not stated"}
+
+
+def test_headcounts_of_the_same_figure_are_drawn_apart():
+    """Three sources report Amazon's 500,000: each gets its own place in the row, centred on it."""
+    points = wc.headcount_points(data.load("headcounts"), workforce.circles(data.load("france_estimate")))
+    same = points[(points["population"] == "Amazon Mechanical Turk") & (points["persons_low"] == 500_000)]
+    assert sorted(same["offset"]) == [-1, 0, 1]
+    alone = points[points["population"] == "Foule Factory / Wirk"]
+    assert alone["offset"].tolist() == [0]
