@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import re
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,25 +44,46 @@ def keys(path: Path = BIB_FILE) -> frozenset[str]:
 
 
 def short_labels(keys_in_order: list[str], path: Path = BIB_FILE) -> list[str]:
-    """Labels for several keys, first occurrence order, duplicates dropped."""
+    """Labels for several keys, first occurrence order, duplicates dropped: 'Le Ludec et al. (2019a)'."""
     found = entries(path)
+    years = disambiguated_years(found)
     seen = dict.fromkeys(k for k in keys_in_order)
-    return [_label(found[k]) for k in seen]
+    return [f"{_who(found[k])} ({years[k]})" for k in seen]
 
 
-def _label(entry) -> str:
+def disambiguated_years(found: dict) -> dict[str, str]:
+    """The year of each entry as citations print it, with a, b, ... added where two works would
+    otherwise read alike ('Le Ludec et al., 2019a' and '2019b'), lettered in the order of their
+    titles. The book's captions and its citations (pipeline.sphinx_ext) both use it."""
+    groups = defaultdict(list)
+    for key, entry in found.items():
+        groups[(_who(entry), base_year(entry))].append(key)
+    years = {}
+    for (_, year), keys in groups.items():
+        if len(keys) == 1:
+            years[keys[0]] = year
+            continue
+        ordered = sorted(keys, key=lambda k: (plain_text(found[k].fields.get("title", "")).lower(), k))
+        for index, key in enumerate(ordered):
+            years[key] = year + "abcdefghijklmnopqrstuvwxyz"[index]
+    return years
+
+
+def base_year(entry) -> str:
+    """The entry's year without a disambiguating letter a citation style may have added."""
+    return re.sub(r"(?<=\d)[a-z]$", "", str(entry.fields.get("year", "n.d.")))
+
+
+def _who(entry) -> str:
     people = entry.persons.get("author") or entry.persons.get("editor") or []
     names = [_surname(p) for p in people]
     if not names:
         names = [plain_text(entry.fields.get("howpublished", entry.fields.get("title", "?")))]
     if len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
-    else:
-        who = f"{names[0]} et al."
-    year = entry.fields.get("year", "n.d.")
-    return f"{who} ({year})"
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    return f"{names[0]} et al."
 
 
 def _surname(person) -> str:

@@ -1,4 +1,4 @@
-"""Sphinx extension of the book: offline charts, honest rebuilds, and the reproducibility tables.
+"""Sphinx extension of the book: offline charts, honest rebuilds, reproducibility tables, errata.
 
 - Ships the Vega, Vega-Lite and Vega-Embed bundle that vl-convert builds offline into
   `_static/`, and loads it only on pages that hold a chart: the book requests nothing from
@@ -6,10 +6,14 @@
   a static SVG for print and for readers without JavaScript (pipeline.chart_assets).
 - Records each notebook a page pastes glue from (`{glue:text}` with `path::key`) as a
   dependency, so an incremental build never shows stale numbers.
-- Looks pybtex's output backends up once per build instead of once per citation.
+- Looks pybtex's output backends up once per build instead of once per citation, and gives works
+  that would cite alike (same authors, same year) a letter after their year.
 - Drops the duplicate sphinx-thebe script that Sphinx 7.4 adds (a console error on every page).
 - Directives `execution-table` and `package-versions` for the Reproducibility page, computed
-  at build time from the notebooks' metadata and the installed packages.
+  at build time from the notebooks' metadata and the installed packages; `errata` for the
+  Errata page and the role `edition` (the edition's date and commit), both read from the
+  repository (pipeline.edition).
+- On the search page, summaries of results taken from the page's text (_static/book-search.js).
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 
-from pipeline import chart_assets, notebooks
+from pipeline import chart_assets, edition, notebooks
 
 BUNDLE_NAME = "vega-bundle.js"
 CHARTS_SCRIPT = "book-charts.js"  # the book's own drawing script, in _static/ at the book's root
+SEARCH_SCRIPT = "book-search.js"  # search summaries from the article's text (see the file)
 CHART_MARKER = 'class="book-chart"'
 CROSS_GLUE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]*?\.ipynb)::")
 KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "sphinxcontrib-bibtex",
@@ -76,6 +82,8 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, d
     if CHART_MARKER in body:
         app.add_js_file(BUNDLE_NAME, priority=200)
         app.add_js_file(CHARTS_SCRIPT, priority=210)
+    if pagename == "search":
+        app.add_js_file(SEARCH_SCRIPT, priority=900)  # after Sphinx's searchtools.js
     scripts = context.get("script_files", [])
     seen, kept = set(), []
     for script in scripts:
@@ -124,6 +132,53 @@ class PackageVersionsDirective(Directive):
         rows = [["python", platform.python_version()]]
         rows += [[name, metadata.version(name)] for name in KEY_PACKAGES]
         return [_table(["package", "version"], rows, "Key packages of the build environment")]
+
+
+class ErrataDirective(Directive):
+    """The corrections of data/errata.csv of one kind (the directive's argument), each with what
+    the book said before, what it says now, why, and the edition it applies from."""
+
+    required_arguments = 1
+
+    def run(self):
+        from analyses import data
+
+        env = self.state.document.settings.env
+        env.note_dependency(str(edition.ROOT / edition.ERRATA))
+        rows = data.load("errata")
+        rows = rows[rows["kind"] == self.arguments[0]]
+        published = edition.first_published()
+        this = edition.current()
+        lines = []
+        for row in rows.itertuples():
+            since = published.get(row.erratum_id, this.date)
+            cite = ("the book's own presentation" if row.evidence == "assessment"
+                    else f"{{cite:p}}`{row.source}`" + (f", as reported by {{cite:t}}`{row.via}`"
+                                                          if isinstance(row.via, str) else ""))
+            lines += [f"**{_literal(row.where)}** ({{doc}}`/{row.page}`), corrected from the edition of "
+                      f"{edition.long_date(since)}",
+                      f": *Before:* [{_literal(row.before)}]{{.erratum-before}}", f": *Now:* {_literal(row.now)}",
+                      f": *Why:* {_literal(row.why)} ({cite})", ""]
+        container = nodes.container(classes=["book-errata"])
+        self.state.nested_parse(StringList(lines, source="data/errata.csv"), self.content_offset, container)
+        return [container]
+
+
+def _literal(text: str) -> str:
+    """Text from a data table as MyST that reads it literally: brackets, stars and the like escaped."""
+    return re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", text)
+
+
+def _edition_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """{edition}`date` (1 December 2026), {edition}`commit` (its short hash), {edition}`full`."""
+    this = edition.current()
+    values = {"date": edition.long_date(this.date), "commit": this.commit,
+              "full": f"{edition.long_date(this.date)}, built from commit {this.commit}"
+                      + (" with changes not yet committed" if this.modified else "")}
+    if text not in values:
+        message = inliner.reporter.error(f"edition role: {text!r} is not one of {sorted(values)}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    return [nodes.Text(values[text])], []
 
 
 def _table(header: list[str], rows: list[list[str]], title: str) -> nodes.table:
@@ -187,21 +242,39 @@ def _look_up_bibtex_backends_once(app: Sphinx) -> None:
         pybtex.plugin.register_plugin("pybtex.backends", name, backend, force=True)
 
 
+def _disambiguate_citation_years(app: Sphinx) -> None:
+    """Give works that would cite alike a letter after their year: [Le Ludec et al., 2019a, 2019b].
+
+    sphinxcontrib-bibtex's author-year style prints the year field as it stands, so two works of
+    one author and year read identically; the years come from analyses.bib, as in chart captions.
+    """
+    from analyses import bib
+
+    found = app.env.get_domain("cite").bibdata.data.entries
+    for key, year in bib.disambiguated_years(found).items():
+        found[key].fields["year"] = year
+
+
 def _digest_of_this_extension(app: Sphinx, config) -> None:
-    # A changed extension changes this config value, which makes Sphinx rebuild every page
-    # instead of keeping pages written by the previous version.
+    # A changed extension, or a new edition, changes these config values, which makes Sphinx
+    # rebuild every page instead of keeping pages written by the previous version.
     config.book_extension_digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    config.book_edition = edition.current().fingerprint()
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("book_extension_digest", "", "env")
+    app.add_config_value("book_edition", "", "env")
     app.connect("config-inited", _digest_of_this_extension)
     app.connect("builder-inited", _fix_translator, priority=900)  # after the theme's own translator
     app.connect("builder-inited", _look_up_bibtex_backends_once)
+    app.connect("builder-inited", _disambiguate_citation_years, priority=600)  # after sphinxcontrib-bibtex reads
     app.connect("builder-inited", _write_bundle)
     app.connect("source-read", _note_glue_sources)
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes' handlers
     app.connect("build-finished", _finish)
     app.add_directive("execution-table", ExecutionTableDirective)
     app.add_directive("package-versions", PackageVersionsDirective)
+    app.add_directive("errata", ErrataDirective)
+    app.add_role("edition", _edition_role)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

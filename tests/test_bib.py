@@ -9,9 +9,30 @@ from tests.conftest import ROOT
 
 
 def test_labels_follow_author_year():
-    assert bib.short_labels(["leludec2019howmany"]) == ["Le Ludec et al. (2019)"]
+    assert bib.short_labels(["leludec2019howmany"]) == ["Le Ludec et al. (2019b)"]
     assert bib.short_labels(["insee2019portrait", "insee2019portrait"]) == ["Insee (2019)"]
-    assert bib.short_labels(["afp2019premiere"]) == ["Agence France-Presse (2019)"]
+    assert bib.short_labels(["afp2019premiere"]) == ["Agence France-Presse (2019b)"]
+
+
+def test_works_that_would_cite_alike_get_a_letter_after_their_year():
+    """The same first authors and year: 'Le Ludec et al., 2019a' and '2019b', lettered by title."""
+    years = bib.disambiguated_years(bib.entries())
+    assert (years["leludec2019combien"], years["leludec2019howmany"]) == ("2019a", "2019b")
+    assert years["kassi2021howmany"] == "2021"
+    labels = bib.short_labels(sorted(bib.keys()))
+    assert len(labels) == len(set(labels)), "two works read alike in captions"
+
+
+def test_every_entry_names_its_authors_or_the_organisation_behind_it():
+    """Without one, the citation shows the title where the author belongs."""
+    nameless = [key for key, entry in bib.entries().items()
+                if not (entry.persons.get("author") or entry.persons.get("editor"))]
+    assert nameless == []
+
+
+def test_the_disambiguation_letter_is_not_counted_twice():
+    entry = bib.entries()["leludec2019howmany"]
+    assert bib.base_year(entry) == "2019"
 
 
 def test_latex_accents_are_decoded():
