@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyses import data
-from pipeline import chart_assets, kernels, notebooks
+from pipeline import chart_assets, edition, kernels, notebooks
 
 ROOT = notebooks.ROOT
 BUILD_DIR = ROOT / "_build"
@@ -172,8 +172,13 @@ IGNORED_FOR_HTML = {"_build", ".venv", "node_modules", ".git", "__pycache__", ".
 
 
 def html_inputs_digest(root: Path = ROOT) -> str:
-    """SHA-256 of every file the HTML build could read: the whole book, build outputs aside."""
-    digest = hashlib.sha256()
+    """SHA-256 of every file the HTML build could read (the whole book, build outputs aside) and of
+    the edition: the commit it is built from."""
+    try:
+        shown = edition.current(root).fingerprint()  # the pages show the edition
+    except edition.EditionError:
+        shown = "no repository"  # the book's own pages then fail to build, saying why
+    digest = hashlib.sha256(shown.encode("utf-8") + b"\0")
     for path in _book_files(root):
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
