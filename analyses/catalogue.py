@@ -68,38 +68,50 @@ def _evidence_phrase(row) -> str:
     """'all read in the primary source', or how many were read where."""
     if row.primary == row.rows:
         return "all read in the primary source" if row.rows > 1 else "read in the primary source"
-    parts = [f"{text.number(row.primary)} read in the primary source",
-             f"{text.number(row.secondary)} in a secondary report"]
+    if row.assessment == row.rows:
+        return "all the book's own assessment" if row.rows > 1 else "the book's own assessment"
+
+    def amount(n: int) -> str:
+        return "none" if n == 0 else text.number(n)
+
+    parts = [f"{amount(row.primary)} read in the primary source", f"{amount(row.secondary)} in a secondary report"]
     if row.assessment:
-        parts.append(f"{text.number(row.assessment)} the book's own assessment")
+        parts.append(f"{amount(row.assessment)} the book's own assessment")
     return ", ".join(parts)
 
 
 def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame, titles: dict[str, str]):
-    """Stacked bars (the rows of a table add up): how many rows of each table were read where.
+    """Bars of each table's rows split by where they were read, as shares of the table (the parts
+    of a table add up to it; one long table would flatten the others on a scale of rows).
 
-    `titles` names each table for readers, by its name in the package.
+    `titles` names each table for readers, by its name in the package; the bars show each title
+    without its parentheses.
     """
     import altair as alt
 
     from analyses import charts
 
     levels = list(data.EVIDENCE_LEVELS)
-    shown = counts.assign(title=counts["table"].map(titles))
-    order = list(shown.groupby("title")["rows"].sum().sort_values(ascending=False).index)
+    shown = counts.assign(title=counts["table"].map(lambda t: titles[t].split(" (")[0]),  # short: no parentheses
+                          table_rows=counts.groupby("table")["rows"].transform("sum"))
+    primary_share = shown[shown["evidence"] == "primary"].set_index("title")["rows"] / \
+        shown[shown["evidence"] == "primary"].set_index("title")["table_rows"]
+    order = list(primary_share.sort_values(ascending=False).index)
     chart = alt.Chart(shown, title=charts.title(
         "Where the book's figures were read",
-        "Rows of each data table, by the kind of evidence behind them")).mark_bar().encode(
+        "Each data table's rows, by the kind of evidence behind them, as shares of the table")).mark_bar().encode(
         y=alt.Y("title:N", title=None, sort=order),
-        x=alt.X("rows:Q", title="Rows", stack="zero", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("rows:Q", title="Share of rows", stack="normalize",
+                axis=alt.Axis(format=".0%")),
         color=alt.Color("evidence:N", title="Read in", sort=levels, scale=charts.colour_scale(levels)),
         tooltip=[alt.Tooltip("title:N", title="Table"), alt.Tooltip("table:N", title="File name"),
-                 alt.Tooltip("evidence:N", title="Read in"), alt.Tooltip("rows:Q", title="Rows")],
+                 alt.Tooltip("evidence:N", title="Read in"), alt.Tooltip("rows:Q", title="Rows"),
+                 alt.Tooltip("table_rows:Q", title="Rows of the table")],
     ).properties(height=charts.rows_height(order, per_row=22))
     total = int(counts["rows"].sum())
     by_level = evidence_totals(counts)
-    description = (f"Horizontal stacked bars, one per data table, splitting its rows by the evidence behind "
-                   f"them. Across the {counts['table'].nunique()} tables, {by_level['primary']} of {total} rows "
+    description = (f"Horizontal bars, one per data table, splitting its rows by the evidence behind them, as "
+                   f"shares of the table. Across the {counts['table'].nunique()} tables, {by_level['primary']} of {total} rows "
                    f"come from primary sources, {by_level['secondary']} from secondary reports and "
                    f"{by_level['assessment']} are the book's own assessments.")
     return charts.sourced(chart, rows, description)

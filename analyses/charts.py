@@ -82,11 +82,11 @@ def theme() -> alt.theme.ThemeConfig:
             "range": {"category": [c.light for c in CATEGORY]},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "offset": 10,
                       "color": INK.light, "subtitleColor": MUTED.light},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0, "tickCount": 6,
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0, "titleLimit": 0, "tickCount": 6,
                      "labelColor": MUTED.light, "titleColor": INK.light, "gridColor": GRID.light,
                      "domainColor": MUTED.light, "tickColor": MUTED.light},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
-                       "labelLimit": 0, "labelColor": MUTED.light, "titleColor": INK.light,
+                       "labelLimit": 0, "titleLimit": 0, "labelColor": MUTED.light, "titleColor": INK.light,
                        "symbolBaseFillColor": MUTED.light, "symbolBaseStrokeColor": MUTED.light,
                        "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 8}}},
             "bar": {"color": BLUE.light},
@@ -151,10 +151,30 @@ def reference_labels(rows: pd.DataFrame, x: str, text: str, domain_max: float) -
         for part, align, dx in ((placed[left], "left", 3), (placed[~left], "right", -3)) if len(part)])
 
 
-def rows_height(labels, per_row: int = ROW_STEP, width: int = LABEL_CHARS) -> int:
-    """Height in pixels of a chart with one row per label, each tall enough for its wrapped label."""
+def spread(values, within: float) -> list[float]:
+    """Offsets that move apart, around the centre of their row, values closer than `within` to
+    their neighbour (marks that would cover each other): 0 for a value alone, -0.5 and 0.5 for a
+    pair, -1, 0 and 1 for three. Returned in the order of `values`; use as a yOffset."""
+    values = [float(v) for v in values]
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    clusters: list[list[int]] = []
+    for i in order:
+        if clusters and values[i] - values[clusters[-1][-1]] < within:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+    offsets = [0.0] * len(values)
+    for cluster in clusters:
+        for rank, i in enumerate(cluster):
+            offsets[i] = rank - (len(cluster) - 1) / 2
+    return offsets
+
+
+def rows_height(labels, per_row: int = ROW_STEP) -> int:
+    """Height in pixels of a chart with one row per label, each tall enough for its label as the
+    renderer wraps it."""
     labels = list(dict.fromkeys(str(v) for v in labels))
-    lines = max((len(wrapped_lines(label, width)) for label in labels), default=1)
+    lines = max((len(wrapped_lines(label)) for label in labels), default=1)
     return len(labels) * max(per_row, LINE_HEIGHT * lines + 6)
 
 
@@ -298,8 +318,8 @@ def _size_and_label_problems(spec: dict) -> list[str]:
     def walk(value, path):
         if isinstance(value, dict):
             for key, item in value.items():
-                if key == "labelLimit" and item not in (0, None):
-                    found.append(f"{path}: labelLimit {item} cuts labels with an ellipsis; wrap them instead")
+                if key in ("labelLimit", "titleLimit") and item not in (0, None):
+                    found.append(f"{path}: {key} {item} cuts labels with an ellipsis; wrap them instead")
                 elif key != "datasets":
                     walk(item, f"{path}.{key}" if path else key)
         elif isinstance(value, list):

@@ -72,6 +72,7 @@ def figures() -> dict[str, str]:
     growth = data.load("online_labour_growth").set_index("reading")
     two = growth.loc["oli_two_years"]
     values["oli_launch_annual"] = _number(growth.loc["oli_launch_annual", "growth_pct"])
+    values["oli_past_year"] = _number(growth.loc["oli_past_year", "growth_pct"])
     values["oli_two_year_annual"] = _number(workforce.annualised_pct(
         two["growth_pct"], workforce.months_between(two["window_start"], two["window_end"])), 1)
     values["oli_five_year"] = _number(growth.loc["oli_five_years", "growth_pct"])

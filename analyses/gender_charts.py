@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import altair as alt
 import pandas as pd
@@ -10,21 +11,29 @@ import pandas as pd
 from analyses import charts, gender
 
 SEX_LABELS = {"women": "Women", "men": "Men"}
+MICROWORK_MAX_MINUTES = 240  # the slider's longest day of micro-work
 SEXES = list(SEX_LABELS.values())
 # Women's bars are solid, men's outlined: told apart without a paler colour, which would lose contrast.
-MEN_FILL_OPACITY = 0.2
+MEN_FILL_OPACITY = 0.35
 DURATION = "floor(datum.{m} / 60) + ' h ' + round(datum.{m} % 60) + ' min'"  # a Vega expression
 
 
 def women_shares(shares: pd.DataFrame, benchmark_pct: float, benchmark_rows: pd.DataFrame,
-                 labels: dict[str, str]) -> alt.LayerChart:
-    """Women's share in each surveyed population, against their share of the labour force."""
-    rows = shares.assign(label=shares["population"].map(labels))
+                 labels: dict[str, str], comparisons: set[str]) -> alt.LayerChart:
+    """Women's share in each surveyed population, against their share of the labour force.
+
+    Populations in `comparisons` (keys of `population`) are drawn apart, as comparisons rather than
+    micro-workers.
+    """
+    kinds = ["Micro-workers surveyed", "For comparison"]
+    rows = shares.assign(label=shares["population"].map(labels),
+                         kind=[kinds[p in comparisons] for p in shares["population"]])
     order = list(rows.sort_values("women_pct", ascending=False)["label"])
-    dots = alt.Chart(rows).mark_circle(size=160, opacity=1).encode(
+    dots = alt.Chart(rows).mark_point(filled=True, size=160, opacity=1).encode(
         y=alt.Y("label:N", title=None, sort=order),
         x=alt.X("women_pct:Q", title="Share of women (%)", scale=alt.Scale(domain=[0, 100])),
-        color=alt.value(charts.PURPLE.light),
+        color=alt.Color("kind:N", title=None, sort=kinds, scale=charts.colour_scale(kinds, (charts.PURPLE, charts.GREY))),
+        shape=alt.Shape("kind:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=["circle", "diamond"])),
         tooltip=[alt.Tooltip("label:N", title="Population"), alt.Tooltip("description:N", title="Share of"),
                  alt.Tooltip("year:Q", title="Year", format="d"), alt.Tooltip("women_pct:Q", title="Women (%)"),
                  alt.Tooltip("qualifier:N", title="Qualifier")],
@@ -33,10 +42,11 @@ def women_shares(shares: pd.DataFrame, benchmark_pct: float, benchmark_rows: pd.
     rule = alt.Chart(rule_frame).mark_rule(strokeDash=[4, 3]).encode(
         x="women_pct:Q", tooltip=[alt.Tooltip("women_pct:Q", title="Women in the labour force (%)", format=".1f")])
     note = alt.Chart(rule_frame).mark_text(align="right", dx=-4, dy=-4, fontSize=11).encode(
-        x="women_pct:Q", y=alt.value(0), text=alt.value("women in the labour force"))
+        x="women_pct:Q", y=alt.value(0), text=alt.value("women in France's labour force"))
     chart = alt.layer(dots, rule, note, title=charts.title(
         "Women's share depends on who is counted",
-        "Share of women in each surveyed population; dashed line: women's share of France's labour force")
+        "Share of women in each surveyed population; dashed line: women's share of France's labour force "
+        "(Mechanical Turk's workers are counted wherever they live)")
     ).properties(height=charts.rows_height(order, per_row=40))
     described = ", ".join(f"{label} {share:g}%" for label, share in zip(rows["label"], rows["women_pct"]))
     description = (f"Dot chart of women's shares: {described}; the dashed line marks women's share of the "
@@ -45,7 +55,7 @@ def women_shares(shares: pd.DataFrame, benchmark_pct: float, benchmark_rows: pd.
 
 
 def _stacked_by_sex(base: alt.Chart, households: list[str], parts: list[str], colours: tuple[charts.Colour, ...],
-                    part_title: str) -> alt.LayerChart:
+                    part_title: str, hours_max: float | None = None) -> alt.LayerChart:
     """Bars stacked by part, women's filled and men's outlined, each household a pair of bars; the
     first pair is labelled 'Women' and 'Men' at the right edge of the plot, so the reader needs no
     legend for it (the first household's days are never the longest)."""
@@ -54,7 +64,8 @@ def _stacked_by_sex(base: alt.Chart, households: list[str], parts: list[str], co
     offset = alt.YOffset("sex_label:N", sort=SEXES)
     bars = base.mark_bar(strokeWidth=1.5).encode(
         y=y, yOffset=offset,
-        x=alt.X("hours:Q", title="Hours per day", stack="zero"),
+        x=alt.X("hours:Q", title="Hours per day", stack="zero",
+                scale=alt.Scale(domain=[0, hours_max]) if hours_max else alt.Undefined),
         order=alt.Order("rank:Q"),
         color=alt.Color("activity_label:N", title=None, sort=parts, scale=scale),
         stroke=alt.Stroke("activity_label:N", title=None, sort=parts, scale=scale),
@@ -77,7 +88,8 @@ def workday_slider(day: pd.DataFrame, microwork_minutes: int, household_order: l
     long["rank"] = long["activity"].map({activity: i for i, activity in enumerate(gender.ACTIVITIES)})
     households = [labels[h] for h in household_order]
     minutes = alt.param(name="microwork_minutes", value=microwork_minutes,
-                        bind=alt.binding_range(min=0, max=240, step=5, name="Micro-work per day (minutes) "))
+                        bind=alt.binding_range(min=0, max=MICROWORK_MAX_MINUTES, step=5,
+                                               name="Micro-work per day (minutes) "))
     who = alt.param(name="who", value="women",
                     bind=alt.binding_radio(options=["women", "both"], labels=["Women only", "Women and men"],
                                            name="Micro-work done by "))
@@ -87,8 +99,11 @@ def workday_slider(day: pd.DataFrame, microwork_minutes: int, household_order: l
         hours="datum.shown / 60",
         duration=DURATION.format(m="shown"),
     )
+    # A fixed axis, long enough for the slider's longest day: bars grow against it as the reader moves it.
+    longest = (day["work_study"] + day["domestic_total"]).max() + MICROWORK_MAX_MINUTES
     chart = _stacked_by_sex(base, households, list(gender.ACTIVITY_LABELS.values()),
-                            (charts.BLUE, charts.ORANGE, charts.VERMILLION), "Activity").add_params(
+                            (charts.BLUE, charts.ORANGE, charts.VERMILLION), "Activity",
+                            hours_max=2 * math.ceil(longest / 120)).add_params(
         minutes, who).properties(height=charts.rows_height(households, per_row=36), title=charts.title(
             "The working day, with micro-work added",
             "Hours per average day by household type: for each, women's bar filled, men's outlined"))
@@ -106,7 +121,7 @@ def gap_bars(gaps: pd.DataFrame, labels: dict[str, str], microwork_minutes: int,
     scenarios = list(dict.fromkeys(rows["scenario"]))
     order = list(rows[rows["scenario"] == scenarios[-1]].sort_values("gap_minutes")["household"])
     chart = alt.Chart(rows, title=charts.title(
-        "How much longer women's working day is",
+        "Women's working day minus men's",
         "Women's minus men's daily work, study and domestic time, without and with micro-work for women; "
         "below zero, men's day is the longer")
     ).mark_bar().encode(
@@ -161,8 +176,8 @@ def part_time_rates(part_time: pd.DataFrame) -> alt.LayerChart:
     rows = part_time.assign(sex_label=part_time["sex"].map(SEX_LABELS)).sort_values("year")
     rows["run"] = [_run(rows, i) for i in range(len(rows))]
     scale = charts.colour_scale(SEXES, (charts.PURPLE, charts.BLUE))
-    x = alt.X("year:Q", title=None, scale=alt.Scale(domain=[int(rows["year"].min()), int(rows["year"].max())]),
-              axis=alt.Axis(format="d", tickMinStep=1))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
+              scale=alt.Scale(domain=[int(rows["year"].min()), int(rows["year"].max())], padding=12))
     y = alt.Y("part_time_pct:Q", title="Working part time (%)", scale=alt.Scale(domain=[0, 35]))
     colour = alt.Color("sex_label:N", title=None, sort=SEXES, scale=scale)
     tooltip = [alt.Tooltip("sex_label:N", title="Sex"), alt.Tooltip("year:Q", title="Year", format="d"),
@@ -172,8 +187,8 @@ def part_time_rates(part_time: pd.DataFrame) -> alt.LayerChart:
                                                                                tooltip=tooltip)
     chart = alt.layer(lines, points, title=charts.title(
         "Women in work are far more often part time than men",
-        "Share of employed women and of employed men working part time, France (%); "
-        "years not in the tables read are left blank")).properties(height=260)
+        "Share of employed women and of employed men working part time, France (%): 2014 to 2016 from "
+        "a figure of the source, 2020 from its text; years not read are left blank")).properties(height=260)
     last = rows[rows["year"] == rows["year"].max()].set_index("sex")["part_time_pct"]
     description = (f"Points of part-time rates by sex for the years available, joined only between consecutive "
                    f"years. In {rows['year'].max()}, {last['women']:g}% of employed women and {last['men']:g}% of "

@@ -5,19 +5,41 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analyses import charts, poverty
+from analyses import charts, poverty, text
+
+TIME_COUNTED = ["Paid and unpaid time", "Paid time only", "Not stated"]
+UPPER_BOUNDS = {"less_than", "at_most"}
+
+
+def time_counted(measure: str) -> str:
+    """Which working time an hourly figure counts, from how its source describes the measure."""
+    lowered = measure.lower()
+    if lowered.startswith("paid working time only"):
+        return "Paid time only"
+    if "unpaid" in lowered or "including" in lowered or "searching" in lowered:
+        return "Paid and unpaid time"
+    return "Not stated"
+
 
 def hourly_pay(pay_usd: pd.DataFrame, minimums_usd: pd.DataFrame, provenance: pd.DataFrame,
                usd_per_eur: float) -> alt.LayerChart:
-    """Hourly pay by study, in dollars, against the US federal minimum and the SMIC."""
+    """Hourly pay by study, in dollars, against the US federal minimum and the SMIC; upper bounds
+    ('less than 6', 'at most 1.77') drawn as bounds, not as points."""
     order = list(pay_usd.sort_values("hourly_usd")["label"])
-    counted = ["Paid and unpaid time", "Paid time only"]
+    counted = [c for c in TIME_COUNTED if c in set(pay_usd["counted"])]
+    pay_usd = pay_usd.assign(figure=["upper bound (at most)" if q in UPPER_BOUNDS else stat
+                                     for stat, q in zip(pay_usd["statistic"], pay_usd["qualifier"])])
+    shapes = {"mean": "circle", "median": "square", "upper bound (at most)": "triangle-left"}
+    figures = [f for f in shapes if f in set(pay_usd["figure"])]
     top = 1.1 * max(pay_usd["hourly_usd"].max(), minimums_usd["hourly_usd"].max())
     dots = alt.Chart(pay_usd).mark_point(filled=True, size=110, opacity=1).encode(
         y=alt.Y("label:N", title=None, sort=order),
         x=alt.X("hourly_usd:Q", title="US dollars per hour", scale=alt.Scale(domain=[0, top], nice=False)),
-        color=alt.Color("counted:N", title="Working time counted", sort=counted, scale=charts.colour_scale(counted)),
-        shape=alt.Shape("statistic:N", title="Statistic"),
+        color=alt.Color("counted:N", title="Working time counted", sort=counted,
+                        scale=charts.colour_scale(counted, [(charts.BLUE, charts.VERMILLION, charts.GREY)[
+                            TIME_COUNTED.index(c)] for c in counted])),
+        shape=alt.Shape("figure:N", title="Figure", sort=figures,
+                        scale=alt.Scale(domain=figures, range=[shapes[f] for f in figures])),
         tooltip=[alt.Tooltip("population:N", title="Who"), alt.Tooltip("measure:N", title="Time counted"),
                  alt.Tooltip("statistic:N", title="Statistic"), alt.Tooltip("hourly:Q", title="As published"),
                  alt.Tooltip("currency:N", title="Currency"), alt.Tooltip("qualifier:N", title="Qualifier"),
@@ -31,9 +53,12 @@ def hourly_pay(pay_usd: pd.DataFrame, minimums_usd: pd.DataFrame, provenance: pd
         f"Hourly pay by study in US dollars (euro figures converted at {usd_per_eur:.3f} dollars per euro)")
     ).properties(height=charts.rows_height(order))
     lowest = pay_usd.sort_values("hourly_usd").iloc[0]
+    bounds = pay_usd[pay_usd["qualifier"].isin(UPPER_BOUNDS)]
     description = (f"Dot chart of {len(pay_usd)} hourly pay figures in US dollars, from {lowest['label']} at "
                    f"{lowest['hourly_usd']:.2f} dollars upwards, with dashed lines at the US federal minimum "
-                   "wage and the French SMIC; every micro-work figure lies below both lines.")
+                   "wage and the French SMIC; every micro-work figure lies below both lines."
+                   + (f" {text.joined(bounds['label'])} {'is an upper bound' if len(bounds) == 1 else 'are upper bounds'},"
+                      " drawn as left-pointing triangles: the pay is at most that much." if len(bounds) else ""))
     return charts.sourced(chart, provenance, description)
 
 
@@ -86,17 +111,18 @@ def hours_needed(needed: pd.DataFrame, provenance: pd.DataFrame) -> alt.LayerCha
     )
     week = alt.Chart(pd.DataFrame({"hours": [poverty.HOURS_PER_WEEK], "text": ["every hour of the week"]}))
     rule = week.mark_rule(strokeDash=[4, 3]).encode(x="hours:Q")
-    text = week.mark_text(align="right", dx=-3, dy=-4, fontSize=11).encode(
+    week_label = week.mark_text(align="right", dx=-3, dy=-4, fontSize=11).encode(
         x="hours:Q", y=alt.value(0), text="text:N")
-    chart = alt.layer(bars, rule, text, title=charts.title(
+    chart = alt.layer(bars, rule, week_label, title=charts.title(
         "How many hours it would take",
         "Weekly hours at each pay level to reach the poverty threshold or a full-time SMIC; "
         "the dashed line marks the hours a week holds")
     ).properties(height=charts.rows_height(order, per_row=44))
     impossible = needed[needed["hours"] > poverty.HOURS_PER_WEEK]
     description = (f"Grouped horizontal bars of the weekly hours needed at {needed['label'].nunique()} pay levels. "
-                   f"Bars beyond the {poverty.HOURS_PER_WEEK} hours of a whole week, {len(impossible)} of {len(needed)}, mark "
-                   "targets that cannot be reached at all at that pay.")
+                   f"Bars beyond the {poverty.HOURS_PER_WEEK} hours of a whole week, "
+                   f"{text.of_total(len(impossible), len(needed), 'bars')}, mark targets that cannot be reached at "
+                   "all at that pay.")
     return charts.sourced(chart, provenance, description)
 
 
@@ -117,9 +143,9 @@ def poverty_by_threshold(rates: pd.DataFrame, microworkers_pct: float, provenanc
     line = pd.DataFrame({"share": [microworkers_pct], "text": ["DiPLab respondents (threshold not stated)"]})
     rule = alt.Chart(line).mark_rule(color=charts.VERMILLION.light, strokeWidth=2).encode(
         y="share:Q", tooltip=[alt.Tooltip("share:Q", title="DiPLab respondents below the line (%)")])
-    text = alt.Chart(line).mark_text(align="left", x=4, dy=-7, fontSize=11, color=charts.VERMILLION.light).encode(
-        y="share:Q", text="text:N")
-    chart = alt.layer(bars, rule, text, title=charts.title(
+    line_label = alt.Chart(line).mark_text(align="left", x=4, dy=-7, fontSize=11,
+                                           color=charts.VERMILLION.light).encode(y="share:Q", text="text:N")
+    chart = alt.layer(bars, rule, line_label, title=charts.title(
         "Poor by which line?",
         "Share of people below 50 % and 60 % of the median living standard in France, side by side, "
         "and the DiPLab share")

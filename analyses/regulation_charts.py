@@ -8,50 +8,39 @@ import pandas as pd
 from analyses import charts, text
 
 ARENAS = ["Platforms", "France", "Germany", "European Union", "ILO"]
-COVERAGE = ["yes", "partly", "no"]
+COVERAGE = ["yes", "partly", "no", "not a rule"]
 
 
 CLOSE_EVENTS_DAYS = 365  # events of one arena closer than this would be drawn on top of each other
-
-
-def _spread(events: pd.DataFrame) -> list[float]:
-    """Vertical offsets that move apart the events of one arena that are close in time."""
-    offsets = []
-    for _, arena in events.groupby("arena", sort=False):
-        dates = list(arena["date"])
-        cluster = [0]
-        for a, b in zip(dates, dates[1:]):
-            cluster.append(cluster[-1] + ((b - a).days >= CLOSE_EVENTS_DAYS))
-        sizes = pd.Series(cluster).value_counts()
-        rank = pd.Series(cluster).groupby(cluster).cumcount()
-        offsets += [r - (sizes[c] - 1) / 2 for c, r in zip(cluster, rank)]
-    return offsets
 
 
 def timeline(events: pd.DataFrame) -> alt.Chart:
     """Dated events, one row per arena, from the opening of the first micro-task platform on."""
     start = events.loc[events["arena"] == "Platforms", "date"].min()
     rows = events[events["date"] >= start].assign(date_text=lambda e: e["date"].dt.strftime("%d %B %Y"))
-    rows = rows.sort_values(["arena", "date"]).assign(offset=lambda e: _spread(e))
+    rows = rows.assign(offset=rows.groupby("arena")["date"].transform(
+        lambda dates: charts.spread([d.toordinal() for d in dates], CLOSE_EVENTS_DAYS)))
     chart = alt.Chart(rows, title=charts.title(
         "Rules for platform work, mostly not for micro-work",
         "Dated events by arena; hover or tap a point for what happened")).mark_point(
         filled=True, size=90, opacity=1).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount=6)),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount=6), scale=alt.Scale(padding=12)),
         y=alt.Y("arena:N", title=None, sort=ARENAS),
-        yOffset=alt.YOffset("offset:Q", scale=alt.Scale(domain=[-2, 2])),
-        color=alt.Color("covers_microwork:N", title="Covers online micro-work", sort=COVERAGE,
-                        scale=charts.colour_scale(COVERAGE, (charts.GREEN, charts.ORANGE, charts.GREY))),
-        shape=alt.Shape("covers_microwork:N", sort=COVERAGE,
-                        scale=alt.Scale(domain=COVERAGE, range=["circle", "diamond", "cross"])),
+        yOffset=alt.YOffset("offset:Q", scale=alt.Scale(domain=[-1.5, 1.5])),
+        color=alt.Color("covers_microwork:N", title="Reaches online micro-work", sort=COVERAGE,
+                        scale=charts.colour_scale(COVERAGE, (charts.GREEN, charts.ORANGE, charts.GREY, charts.BLUE))),
+        shape=alt.Shape("covers_microwork:N", title="Reaches online micro-work", sort=COVERAGE,
+                        scale=alt.Scale(domain=COVERAGE, range=["circle", "diamond", "cross", "square"])),
         tooltip=[alt.Tooltip("date_text:N", title="Date"), alt.Tooltip("arena:N", title="Arena"),
                  alt.Tooltip("event:N", title="What happened")],
     ).properties(height=charts.rows_height(ARENAS, per_row=36))
     first, last = rows["date"].min().year, rows["date"].max().year
-    covered = int((rows["covers_microwork"] == "yes").sum())
-    description = (f"Dot timeline of {len(rows)} dated events from {first} to {last} in five arenas. "
-                   f"{text.capitalised(text.of_total(covered, len(rows), 'events'))} apply to online micro-work "
-                   "in full; the others concern ride-hailing and delivery only or apply to micro-work only in part.")
+    rules = rows[rows["covers_microwork"] != "not a rule"]
+    covered = int((rules["covers_microwork"] == "yes").sum())
+    description = (f"Dot timeline of {len(rows)} dated events from {first} to {last} in five arenas. Of the "
+                   f"{len(rules)} events about rules, {text.of_them(covered, len(rules), 'concerns', 'concern')} "
+                   "rules that reach online micro-work in full; the others concern ride-hailing and delivery "
+                   "only, or micro-work only in part.")
     return charts.sourced(chart, rows, description)
 
 
@@ -67,7 +56,7 @@ def fairwork_scores(scores: pd.DataFrame) -> alt.Chart:
     ).mark_point(filled=True, size=100, opacity=1).encode(
         y=alt.Y("platform:N", title=None, sort=order),
         yOffset=alt.YOffset("year_label:N", sort=years),
-        x=alt.X("score:Q", title="Fairwork score (out of ten)", scale=alt.Scale(domain=[0, 10])),
+        x=alt.X("score:Q", title="Fairwork score (out of ten)", scale=alt.Scale(domain=[0, 10], padding=12)),
         color=alt.Color("year_label:N", title="Rating year", sort=years, scale=charts.colour_scale(years)),
         shape=alt.Shape("microtask:N", title="Micro-task platform", sort=kinds,
                         scale=alt.Scale(domain=kinds, range=["square", "circle"])),
@@ -110,6 +99,15 @@ def levy_sliders(scenarios: pd.DataFrame, rate: float, monthly_income: float, pr
     return charts.sourced(chart, provenance, description)
 
 
+def events_list(events: pd.DataFrame) -> str:
+    """The timeline as text, for readers who cannot hover a chart: one line per event, cited."""
+    rows = events.sort_values("date")
+    return "\n".join(f"- **{r.date.day} {r.date:%B %Y}, {text.myst_literal(r.arena)}.** {text.myst_literal(r.event)} "
+                     f"(reaches online micro-work: {r.covers_microwork}) {{cite:p}}`{r.source}`"
+                     + (f", as reported by {{cite:t}}`{r.via}`" if isinstance(r.via, str) else "")
+                     for r in rows.itertuples())
+
+
 def options_list(options: pd.DataFrame, dimensions: dict[str, str]) -> str:
     """The options matrix as MyST: one definition list per option, cells cited or marked as assessment."""
     blocks = []
@@ -127,7 +125,7 @@ def levy_against_rights(amounts: pd.DataFrame, provenance: pd.DataFrame) -> alt.
     """Yearly amounts per micro-worker beside the earnings that rights and the poverty line require.
 
     On a linear scale, each bar labelled with its amount: the levy's bar is a sliver because the
-    levy is a sliver of what the rights require.
+    levy is a sliver of the thresholds beside it.
     """
     items = list(amounts["item"])
     kinds = list(dict.fromkeys(amounts["kind"]))
@@ -141,11 +139,12 @@ def levy_against_rights(amounts: pd.DataFrame, provenance: pd.DataFrame) -> alt.
     labels = base.mark_text(align="left", dx=4, fontSize=11).encode(y=y, x="euros:Q", text="label:N")
     chart = alt.layer(bars, labels, title=charts.title(
         "What a levy buys one micro-worker",
-        "Euros a year per person: the levy, the income it is levied on, and what rights and the poverty line require")
+        "Euros a year per person: the levy, the income it is levied on, and two thresholds: the earnings that "
+        "validate a pension quarter (employee rule) and the poverty line")
     ).properties(height=charts.rows_height(items, per_row=36))
     levy_row = amounts.iloc[0]
     biggest = amounts.sort_values("euros").iloc[-1]
-    description = (f"Bars of yearly amounts per person: the levy ({levy_row['euros']:,.0f} euros) is "
-                   f"{biggest['euros'] / levy_row['euros']:,.0f} times smaller than the largest amount shown, "
-                   f"the {biggest['item'][0].lower() + biggest['item'][1:]}, at {biggest['euros']:,.0f} euros.")
+    description = (f"Bars of yearly amounts per person: the largest amount shown, the "
+                   f"{biggest['item'][0].lower() + biggest['item'][1:]} ({biggest['euros']:,.0f} euros), is "
+                   f"{biggest['euros'] / levy_row['euros']:,.0f} times the levy ({levy_row['euros']:,.0f} euros).")
     return charts.sourced(chart, provenance, description)

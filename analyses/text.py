@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import re
 
 from myst_nb import glue as _myst_glue
 
@@ -77,3 +78,8 @@ def of_them(n: int, total: int, singular_verb: str, plural_verb: str) -> str:
         return f"{'both' if total == 2 else 'all'} of them {plural_verb}"
     who = "none" if n == 0 else number(n)
     return f"{who} of them {singular_verb if n <= 1 else plural_verb}"
+
+
+def myst_literal(text: str) -> str:
+    """Text from a data table as MyST that shows it as it is: markup characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]<>#|~$])", r"\\\1", str(text))

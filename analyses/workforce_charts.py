@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -13,6 +15,7 @@ KIND_LABELS = {"platform_claim": "Platform's own claim", "independent_estimate":
                "reported_unsourced": "Reported, origin not stated"}
 KIND_COLOURS = (charts.VERMILLION, charts.BLUE, charts.GREY)
 KIND_SHAPES = ("square", "circle", "triangle-up")
+CLOSE_ON_LOG_SCALE = 0.4  # powers of ten: marks of one row closer than this would cover each other on a phone
 
 
 def nested_circles(circle_table: pd.DataFrame) -> alt.Chart:
@@ -61,8 +64,9 @@ def totals_compared(circle_table: pd.DataFrame, readings: pd.DataFrame) -> alt.C
     frame = pd.DataFrame(rows)
     kinds = list(dict.fromkeys(frame["kind"]))
     chart = alt.Chart(frame, title=charts.title(
-        "Adding the circles counts people twice",
-        "Totals of micro-workers in France put forward in 2019, persons")).mark_bar().encode(
+        "Adding the circles counts people more than once",
+        "The study's outer circle, the book's sum of its three circles, and the totals the press and the "
+        "critics put forward in 2019, persons")).mark_bar().encode(
         y=alt.Y("total:N", title=None, sort=list(frame["total"])),
         x=alt.X("persons:Q", axis=charts.count_axis("Persons", tickCount=4)),
         color=alt.Color("kind:N", title=None, sort=kinds, scale=charts.colour_scale(kinds)),
@@ -77,10 +81,11 @@ def totals_compared(circle_table: pd.DataFrame, readings: pd.DataFrame) -> alt.C
 def headcount_points(headcounts: pd.DataFrame, circle_table: pd.DataFrame) -> pd.DataFrame:
     """Headcounts and the French circles in one long table, one row per figure.
 
-    `offset` moves apart, within a row of the chart, figures that would sit on top of each other:
-    the same number reported by several sources.
+    `offset` moves apart, within a row of the chart, figures that would cover each other: the same
+    number reported by several sources, or numbers close on the log scale. Full-time equivalents
+    are left out: they count work, not people or accounts.
     """
-    rows = headcounts.copy()
+    rows = headcounts[~headcounts["measure"].str.startswith("Full-time equivalent")].copy()
     rows["persons_high"] = rows["persons_high"].fillna(rows["persons_low"])
     rows["persons_mid"] = ((rows["persons_low"] + rows["persons_high"]) / 2).astype("float64")
     france = pd.DataFrame({
@@ -90,8 +95,8 @@ def headcount_points(headcounts: pd.DataFrame, circle_table: pd.DataFrame) -> pd
         "qualifier": "exact", "source": circle_table["source"], "via": circle_table["via"]})
     both = pd.concat([rows, france], ignore_index=True)
     both["kind_label"] = both["kind"].map(KIND_LABELS)
-    same = both.groupby(["population", "persons_low"])["persons_low"]
-    both["offset"] = same.cumcount() - (same.transform("size") - 1) / 2
+    both["offset"] = both.groupby("population")["persons_low"].transform(
+        lambda persons: charts.spread([math.log10(p) for p in persons], CLOSE_ON_LOG_SCALE))
     return both
 
 
@@ -144,30 +149,30 @@ def sensitivity_sliders(gross: float, multihoming: float, active_share: float, r
     m = alt.param(name="multihoming", value=round(multihoming, 2),
                   bind=alt.binding_range(min=1, max=2.5, step=0.01, name="Multi-homing coefficient (accounts per person) "))
     a = alt.param(name="active_pct", value=round(100 * active_share, 1),
-                  bind=alt.binding_range(min=1, max=60, step=0.5, name="Registered people active in a month (%) "))
+                  bind=alt.binding_range(min=1, max=60, step=0.5, name="Registered people present in a month (%) "))
     frame = pd.DataFrame({"gross": [gross]})
-    measures = ["People registered", "Active at least monthly"]
+    measures = ["People registered", "Present at least monthly"]
     bars = alt.Chart(frame).transform_calculate(
         registered="datum.gross / multihoming",
         active="datum.gross / multihoming * active_pct / 100",
     ).transform_fold(["registered", "active"], as_=["measure", "persons"]).transform_calculate(
-        label="datum.measure == 'registered' ? 'People registered' : 'Active at least monthly'",
+        label="datum.measure == 'registered' ? 'People registered' : 'Present at least monthly'",
     ).mark_bar().encode(
         y=alt.Y("label:N", title=None, sort=measures),
         x=alt.X("persons:Q", scale=alt.Scale(domain=[0, gross]), axis=charts.count_axis("Persons", tickCount=4)),
         color=alt.Color("label:N", legend=None, scale=charts.colour_scale(measures)),
         tooltip=[alt.Tooltip("label:N", title="Measure"), alt.Tooltip("persons:Q", title="Persons", format=",.0f")],
     ).add_params(m, a)
-    rules = alt.Chart(references).mark_rule(strokeDash=[4, 3]).encode(
+    rules = alt.Chart(references).mark_rule(strokeDash=[5, 3], strokeWidth=2, color=charts.INK.light).encode(
         x="persons:Q", tooltip=[alt.Tooltip("label:N", title="Reference"), alt.Tooltip("persons:Q", format=",")])
     texts = charts.reference_labels(references, "persons", "short", gross)
     chart = alt.layer(bars, rules, texts, title=charts.title(
         "Move the assumptions, watch the estimate",
-        "Registrations implied by the DiPLab outer circle, turned into people and monthly actives")
+        "Registrations implied by the DiPLab outer circle, turned into people and those present each month")
     ).properties(height=160)
     description = ("Two horizontal bars recomputed from two sliders: the multi-homing coefficient divides the "
-                   f"{gross:,.0f} registrations into people, and the active share turns people into monthly "
-                   "actives. Dashed lines mark the DiPLab routine circle and the critics' total for comparison.")
+                   f"{gross:,.0f} registrations into people, and the monthly share turns people into those present "
+                   "each month. Dashed lines mark the DiPLab routine circle and the critics' total for comparison.")
     return charts.sourced(chart, provenance, description)
 
 
@@ -197,7 +202,7 @@ def growth_lines(multiples: pd.DataFrame, provenance: pd.DataFrame) -> alt.Chart
 
 def supplier_shares(shares: pd.DataFrame, series: str) -> alt.Chart:
     """Shares of online workers by country in one series of the Online Labour Index."""
-    titles = {"oli2020": ("Where online workers live: the index's 2020 series",
+    titles = {"oli2020": ("Where online workers live: the index's revised series (2020)",
                           "Share of the online workers the Online Labour Index observed, by country and year (%)"),
               "oli_supplement_2017": ("Where online workers live: the July 2017 worker supplement",
                                       "Share of the online workers observed on another sample of platforms (%)")}
@@ -208,7 +213,7 @@ def supplier_shares(shares: pd.DataFrame, series: str) -> alt.Chart:
     encoding = dict(
         y=alt.Y("country:N", title=None, sort=countries),
         x=alt.X("share_pct:Q", title="Share of workers observed (%)",
-                scale=alt.Scale(domain=[0, float(shares["share_pct"].max())])),  # one scale for both series
+                scale=alt.Scale(domain=[0, 5 * math.ceil(shares["share_pct"].max() / 5)])),  # one scale for both
         color=alt.Color("year_label:N", title="Year", sort=years, legend=alt.Legend() if len(years) > 1 else None,
                         scale=charts.colour_scale(years, (charts.GREEN, charts.BLUE) if len(years) > 1 else (charts.ORANGE,))),
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("year_label:N", title="Year"),

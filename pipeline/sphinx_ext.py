@@ -141,7 +141,7 @@ class ErrataDirective(Directive):
     required_arguments = 1
 
     def run(self):
-        from analyses import data
+        from analyses import data, text
 
         env = self.state.document.settings.env
         env.note_dependency(str(edition.ROOT / edition.ERRATA))
@@ -155,18 +155,13 @@ class ErrataDirective(Directive):
             cite = ("the book's own presentation" if row.evidence == "assessment"
                     else f"{{cite:p}}`{row.source}`" + (f", as reported by {{cite:t}}`{row.via}`"
                                                           if isinstance(row.via, str) else ""))
-            lines += [f"**{_literal(row.where)}** ({{doc}}`/{row.page}`), corrected from the edition of "
+            lines += [f"**{text.myst_literal(row.where)}** ({{doc}}`/{row.page}`), corrected from the edition of "
                       f"{edition.long_date(since)}",
-                      f": *Before:* [{_literal(row.before)}]{{.erratum-before}}", f": *Now:* {_literal(row.now)}",
-                      f": *Why:* {_literal(row.why)} ({cite})", ""]
+                      f": *Before:* [{text.myst_literal(row.before)}]{{.erratum-before}}", f": *Now:* {text.myst_literal(row.now)}",
+                      f": *Why:* {text.myst_literal(row.why)} ({cite})", ""]
         container = nodes.container(classes=["book-errata"])
         self.state.nested_parse(StringList(lines, source="data/errata.csv"), self.content_offset, container)
         return [container]
-
-
-def _literal(text: str) -> str:
-    """Text from a data table as MyST that reads it literally: brackets, stars and the like escaped."""
-    return re.sub(r"([\\`*_{}\[\]<>#|~])", r"\\\1", text)
 
 
 def _edition_role(name, rawtext, text, lineno, inliner, options=None, content=None):

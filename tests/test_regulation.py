@@ -57,7 +57,7 @@ def test_rights_chart_orders_amounts_and_describes_the_gap():
     assert bars["mark"]["type"] == "bar" and "scale" not in bars["encoding"]["x"], "a linear scale from zero"
     assert labels["mark"]["type"] == "text", "each bar is labelled with its amount"
     assert charts.problems(spec) == []
-    assert "230 times smaller" in spec["description"]   # 12,750 / 55.44 = 229.98
+    assert "is 230 times the levy" in spec["description"]   # 12,750 / 55.44 = 229.98
 
 
 def test_levy_chart_binds_rate_and_pay_sliders():

@@ -113,10 +113,12 @@ def test_headcount_points_use_range_midpoints():
     assert set(points["kind_label"]) == {"Platform's own claim", "Researchers' estimate", "Reported, origin not stated"}
 
 
-def test_headcounts_of_the_same_figure_are_drawn_apart():
+def test_headcounts_that_would_cover_each_other_are_drawn_apart():
     """Three sources report Amazon's 500,000: each gets its own place in the row, centred on it."""
     points = wc.headcount_points(data.load("headcounts"), workforce.circles(data.load("france_estimate")))
     same = points[(points["population"] == "Amazon Mechanical Turk") & (points["persons_low"] == 500_000)]
     assert sorted(same["offset"]) == [-1, 0, 1]
+    witmart = points[points["population"] == "Zhubajie / Witmart"]  # 4, 8 and 12 million: close on a log scale
+    assert sorted(witmart["offset"]) == [-1, 0, 1]
     alone = points[points["population"] == "Foule Factory / Wirk"]
     assert alone["offset"].tolist() == [0]
