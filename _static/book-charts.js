@@ -12,6 +12,7 @@
   "use strict";
 
   var REDRAW_WIDTH_CHANGE = 24;  // pixels of column width change that re-wrap titles
+  var MIN_WRAP_WIDTH = 200;      // pixels: a narrower column is not laid out yet
   var measure = document.createElement("canvas").getContext("2d");
 
   function mode() {
@@ -50,6 +51,24 @@
     });
     if (line) {
       lines.push(line);
+    }
+    return withoutOrphans(lines);
+  }
+
+  /* No line of a single word after the first: it reads badly, and Vega takes a title line that
+     is exactly "if" for a signal name and fails to draw the chart. */
+  function withoutOrphans(lines) {
+    for (var i = lines.length - 1; i > 0; i--) {
+      if (lines[i].indexOf(" ") < 0) {
+        var previous = lines[i - 1].split(" ");
+        if (previous.length > 1) {
+          lines[i] = previous.pop() + " " + lines[i];
+          lines[i - 1] = previous.join(" ");
+        } else {
+          lines[i - 1] = lines[i - 1] + " " + lines[i];
+          lines.splice(i, 1);
+        }
+      }
     }
     return lines;
   }
@@ -114,7 +133,10 @@
         param.value = kept[param.name];
       }
     });
-    fitTitle(spec, width - 10);
+    // Before the page is laid out the column may measure nothing: wrapping to it would put every
+    // word on a line of its own (and Vega then misreads a one-word line such as "if"). Wrap to
+    // the window instead; the resize observer re-wraps once the column has its width.
+    fitTitle(spec, (width >= MIN_WRAP_WIDTH ? width : Math.max(window.innerWidth - 40, MIN_WRAP_WIDTH)) - 10);
     if (figure.bookChart) {
       figure.bookChart.view.finalize();
     }

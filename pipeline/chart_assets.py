@@ -91,7 +91,17 @@ def static_spec(spec: dict) -> dict:
 
 
 def _wrapped(text, characters: float) -> list[str]:
-    return textwrap.wrap(" ".join(text) if isinstance(text, list) else str(text), int(characters))
+    """Lines of at most `characters`, none of a single word after the first (as the page wraps:
+    Vega takes a title line that is exactly "if" for a signal name)."""
+    lines = textwrap.wrap(" ".join(text) if isinstance(text, list) else str(text), int(characters))
+    for i in range(len(lines) - 1, 0, -1):
+        if " " not in lines[i]:
+            previous = lines[i - 1].split(" ")
+            if len(previous) > 1:
+                lines[i], lines[i - 1] = f"{previous.pop()} {lines[i]}", " ".join(previous)
+            else:
+                lines[i - 1] += f" {lines.pop(i)}"
+    return lines
 
 
 def static_svg(spec: dict, cache: Path) -> str:

@@ -97,6 +97,11 @@ def scratch_book(tmp_path_factory):
 margin: 16px; }}</style><script src="vega-bundle.js"></script><script src="book-charts.js"></script></head>
 <body><main>{''.join(figures)}</main></body></html>""", encoding="utf-8")
         chart_assets.process_page(page, folder, ROOT / chart_assets.CACHE_DIR)
+    title = "What each growth rate would compound to, if it held"
+    narrow = charts.render(_spec(alt.Chart(ROWS).mark_bar().encode(y="label:N", x="euros:Q"), title))["text/html"]
+    (folder / "narrow.html").write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<link rel="stylesheet" href="book.css"><script src="vega-bundle.js"></script><script src="book-charts.js"></script>
+</head><body><main style="width: 0; overflow: hidden">{narrow}</main></body></html>""", encoding="utf-8")
     with serve(folder) as url, chromium() as browser:
         yield url, browser, ids
 
@@ -151,3 +156,21 @@ def test_vega_warns_of_the_log_scale_over_zero(reports):
     """The browser tests fail on any console warning: this is the one the log scale raised."""
     _, warnings = reports[("light", "desktop")]
     assert any("Log scale domain includes zero" in w for w in warnings), warnings
+
+
+def test_a_chart_drawn_before_its_column_has_a_width_still_draws(scratch_book):
+    """Under load the column can measure nothing at the first draw; wrapping the title to it put
+    each word on a line, and Vega failed on the line "if" (the growth chart, flaky in CI)."""
+    url, browser, _ = scratch_book
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type in ("warning", "error") else None)
+    try:
+        page.goto(f"{url}/narrow.html")
+        page.wait_for_function("document.querySelector('figure.book-chart').bookChart")
+        lines = page.evaluate("document.querySelector('figure.book-chart').bookChart.spec.title.text")
+        assert errors == []
+        assert all(" " in line for line in lines[1:]), lines
+    finally:
+        context.close()

@@ -138,6 +138,17 @@ def test_titles_are_plain_strings_for_the_page_to_wrap():
     assert isinstance(spec["subtitle"], str)
 
 
+def test_static_titles_never_leave_a_word_alone_on_a_line():
+    """Vega fails on a title line that is exactly "if" (the growth chart's title once did)."""
+    from pipeline import chart_assets
+
+    title = "What each growth rate would compound to, if it held"
+    for characters in range(8, 60):
+        lines = chart_assets._wrapped(title, characters)
+        assert " ".join(lines) == title
+        assert all(" " in line for line in lines[1:]), (characters, lines)
+
+
 def test_static_image_title_is_wrapped_to_its_width():
     from pipeline import chart_assets
 
