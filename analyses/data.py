@@ -18,7 +18,6 @@ import hashlib
 import io
 import json
 import math
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -34,7 +33,6 @@ PACKAGE_FILE = "datapackage.json"
 
 PROVENANCE_FIELDS = ("source", "locator", "evidence", "via")
 EVIDENCE_LEVELS = ("primary", "secondary", "assessment")
-READS_LOG_ENV = "BOOK_READS_LOG"
 
 
 class DataError(Exception):
@@ -62,23 +60,33 @@ class Problem:
 
 
 def package(data_dir: Path = DATA_DIR) -> dict:
-    """The parsed data package descriptor."""
+    """The parsed data package descriptor: a JSON object (DataError naming the file otherwise)."""
     path = data_dir / PACKAGE_FILE
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        parsed = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(f"{_rel(path)}: the data package descriptor is missing") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise DataError(f"{_rel(path)}: not valid UTF-8 JSON ({err})") from None
+    if not isinstance(parsed, dict):
+        raise DataError(f"{_rel(path)}: must be a JSON object with a list of 'resources'")
+    return parsed
 
 
 def resource(name: str, data_dir: Path = DATA_DIR) -> dict:
-    """The descriptor of one table, by its resource name."""
-    for res in package(data_dir).get("resources", []):
-        if res.get("name") == name:
+    """The descriptor of one table, by its resource name, checked (DataError listing its problems)."""
+    where = _rel(data_dir / PACKAGE_FILE)
+    resources = package(data_dir).get("resources")
+    if not isinstance(resources, list):
+        raise DataError(f"{where}: 'resources' must be a non-empty list")
+    for res in resources:
+        if isinstance(res, dict) and res.get("name") == name:
+            problems = _check_resource(res, where)
+            if problems:
+                raise DataError("\n".join(str(p) for p in problems))
             return res
-    known = ", ".join(r.get("name", "?") for r in package(data_dir).get("resources", []))
-    raise DataError(f"{_rel(data_dir / PACKAGE_FILE)}: no table named '{name}' (tables: {known})")
+    known = ", ".join(str(r.get("name", "?")) for r in resources if isinstance(r, dict))
+    raise DataError(f"{where}: no table named '{name}' (tables: {known})")
 
 
 def load(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
@@ -88,7 +96,6 @@ def load(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """
     res = resource(name, data_dir)
     path = data_dir / res["path"]
-    _record_read(path)
     frame, problems = _read_and_check(res, path, bib.keys())
     if problems:
         raise DataError("\n".join(str(p) for p in problems))
@@ -126,41 +133,99 @@ def sha256(path: Path) -> str:
 # --- descriptor ---------------------------------------------------------------------------
 
 _TYPES = {"string", "integer", "number", "boolean", "date", "year"}
+# A text cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CONSTRAINTS = {"required", "unique", "minimum", "maximum", "enum", "pattern"}
 
 
 def _check_descriptor(pkg: dict, data_dir: Path) -> list[Problem]:
     where = _rel(data_dir / PACKAGE_FILE)
-    problems = []
     resources = pkg.get("resources")
     if not isinstance(resources, list) or not resources:
         return [Problem(where, "'resources' must be a non-empty list")]
-    names = [r.get("name") for r in resources]
-    for name in {n for n in names if names.count(n) > 1}:
+    problems = []
+    names = [r.get("name") for r in resources if isinstance(r, dict)]
+    for name in {str(n) for n in names if names.count(n) > 1}:
         problems.append(Problem(where, f"table name '{name}' is used twice"))
     for res in resources:
-        label = f"{where} (table '{res.get('name', '?')}')"
-        for key in ("name", "path", "title", "description", "schema"):
-            if key not in res:
-                problems.append(Problem(label, f"missing '{key}'"))
-        fields = res.get("schema", {}).get("fields", [])
-        field_names = [f.get("name") for f in fields]
-        for required in PROVENANCE_FIELDS:
-            if required not in field_names:
-                problems.append(Problem(label, f"schema lacks the provenance field '{required}'"))
-        for field in fields:
-            if field.get("type", "string") not in _TYPES:
-                problems.append(Problem(label, f"field '{field.get('name')}' has unknown type "
-                                                f"'{field.get('type')}'"))
-            unknown = set(field.get("constraints", {})) - _CONSTRAINTS
-            if unknown:
-                problems.append(Problem(label, f"field '{field.get('name')}' has unknown "
-                                                f"constraints {sorted(unknown)}"))
-            if not field.get("description"):
-                problems.append(Problem(label, f"field '{field.get('name')}' has no description"))
-        for key in res.get("schema", {}).get("primaryKey", []):
-            if key not in field_names:
-                problems.append(Problem(label, f"primary key '{key}' is not a field"))
+        problems += _check_resource(res, where)
+    return problems
+
+
+def _check_resource(res, where: str) -> list[Problem]:
+    """What is wrong with one table's description: its names, texts and schema."""
+    if not isinstance(res, dict):
+        return [Problem(where, "every resource must be an object")]
+    label = f"{where} (table '{res.get('name', '?')}')"
+    problems = [Problem(label, f"missing '{key}'") for key in ("name", "path", "title", "description", "schema")
+                if key not in res]
+    if "name" in res and not (isinstance(res["name"], str) and re.fullmatch(r"[a-z0-9_]+", res["name"])):
+        problems.append(Problem(label, "'name' must be lower-case letters, digits and '_'"))
+    if "path" in res and not (isinstance(res["path"], str) and re.fullmatch(r"[a-z0-9_]+\.csv", res["path"])):
+        problems.append(Problem(label, "'path' must be a file of the data folder: letters, digits, '_', '.csv'"))
+    for key in ("title", "description"):
+        if key in res and not isinstance(res[key], str):
+            problems.append(Problem(label, f"'{key}' must be text"))
+    schema = res.get("schema", {})
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields", []), list):
+        return problems + [Problem(label, "'schema' must be an object with a list of 'fields'")]
+    fields = schema.get("fields", [])
+    if not all(isinstance(f, dict) and isinstance(f.get("name"), str) and f["name"] for f in fields):
+        return problems + [Problem(label, "every field must be an object with a 'name'")]
+    field_names = [f["name"] for f in fields]
+    for name in {n for n in field_names if field_names.count(n) > 1}:
+        problems.append(Problem(label, f"field '{name}' is described twice"))
+    for required in PROVENANCE_FIELDS:
+        if required not in field_names:
+            problems.append(Problem(label, f"schema lacks the provenance field '{required}'"))
+    for field in fields:
+        problems += _check_field(field, label)
+    keys = schema.get("primaryKey", [])
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        problems.append(Problem(label, "'primaryKey' must be a list of field names"))
+    else:
+        problems += [Problem(label, f"primary key '{k}' is not a field") for k in keys if k not in field_names]
+    return problems
+
+
+def _check_field(field: dict, label: str) -> list[Problem]:
+    name = field["name"]
+    problems = []
+    kind = field.get("type", "string")
+    if not isinstance(kind, str) or kind not in _TYPES:
+        problems.append(Problem(label, f"field '{name}' has unknown type {kind!r}"))
+        kind = None
+    if not isinstance(field.get("description"), str) or not field["description"]:
+        problems.append(Problem(label, f"field '{name}' has no description"))
+    for key in ("unit",):
+        if key in field and not isinstance(field[key], str):
+            problems.append(Problem(label, f"field '{name}': '{key}' must be text"))
+    rules = field.get("constraints", {})
+    if not isinstance(rules, dict):
+        return problems + [Problem(label, f"field '{name}': 'constraints' must be an object")]
+    unknown = set(rules) - _CONSTRAINTS
+    if unknown:
+        problems.append(Problem(label, f"field '{name}' has unknown constraints {sorted(unknown)}"))
+    for key in ("required", "unique"):
+        if key in rules and not isinstance(rules[key], bool):
+            problems.append(Problem(label, f"field '{name}': '{key}' must be true or false"))
+    for key in ("minimum", "maximum"):
+        if key in rules and (isinstance(rules[key], bool) or not isinstance(rules[key], (int, float))
+                             or not math.isfinite(rules[key]) or kind not in ("integer", "number", "year")):
+            problems.append(Problem(label, f"field '{name}': '{key}' must be a finite number, on a number field"))
+    allowed = {"string": (str,), "integer": (int,), "year": (int,), "number": (int, float)}.get(kind, ())
+    if "enum" in rules and not (isinstance(rules["enum"], list) and rules["enum"] and all(
+            isinstance(v, allowed) and not isinstance(v, bool) for v in rules["enum"])):
+        problems.append(Problem(label, f"field '{name}': 'enum' must be a list of values of the field's type"))
+    if "pattern" in rules:
+        try:
+            re.compile(rules["pattern"]) if isinstance(rules["pattern"], str) else None
+        except re.error:
+            problems.append(Problem(label, f"field '{name}': 'pattern' is not a regular expression"))
+        if not isinstance(rules["pattern"], str):
+            problems.append(Problem(label, f"field '{name}': 'pattern' must be text"))
+    if "bibkeys" in field and not isinstance(field["bibkeys"], bool):
+        problems.append(Problem(label, f"field '{name}': 'bibkeys' must be true or false"))
     return problems
 
 
@@ -228,6 +293,9 @@ def _parse(cell: str, field: dict) -> tuple[object, str | None]:
         return (None, "a value is required") if rules.get("required") else (None, None)
     if cell != cell.strip():
         return None, "has leading or trailing spaces"
+    if kind == "string" and cell[0] in FORMULA_STARTS:
+        return None, (f"starts with '{cell[0]}', which a spreadsheet opening the book's downloads would "
+                      "run as a formula; reword the text")
     try:
         value = _CONVERTERS[kind](cell)
     except ValueError:
@@ -315,17 +383,6 @@ def _check_rows(columns: dict[str, list], res: dict, where: str, bib_keys: froze
         if evidence in ("primary", "assessment") and via is not None:
             problems.append(Problem(where, f"{evidence} evidence cannot have a 'via' copy", i + 1, "via", via))
     return problems
-
-
-# --- provenance of reads ----------------------------------------------------------------------
-
-
-def _record_read(path: Path) -> None:
-    """Append the file to the build's reads log, so the pipeline knows what a chapter depends on."""
-    log = os.environ.get(READS_LOG_ENV)
-    if log:
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write(_rel(path) + "\n")
 
 
 def _rel(path: Path) -> str:

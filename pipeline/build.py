@@ -21,8 +21,11 @@ the strict HTML build.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyses import data
-from pipeline import chart_assets, edition, kernels, notebooks
+from pipeline import chart_assets, edition, kernels, notebooks, opened
 
 ROOT = notebooks.ROOT
 BUILD_DIR = ROOT / "_build"
@@ -77,11 +80,13 @@ def plan(source: Path, force: bool = False, root: Path = ROOT) -> str:
     return "reuse"
 
 
-def execute(source: Path, parameters: dict | None = None, output: Path | None = None) -> Outcome:
+def execute(source: Path, parameters: dict | None = None, output: Path | None = None,
+            root: Path = ROOT) -> Outcome:
     """Run one chapter with papermill into `output` (default: its committed notebook).
 
     The committed notebook is replaced only if every cell ran; a failing run is kept in
-    _build/failed/ for inspection and reported with its cell and error.
+    _build/failed/ for inspection and reported with its cell and error. Every file of the book
+    (`root`) the kernel opened is recorded (pipeline.opened) and makes the chapter's fingerprint.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -93,7 +98,7 @@ def execute(source: Path, parameters: dict | None = None, output: Path | None = 
     unexecuted, executed_tmp, reads_log = work / "input.ipynb", work / "output.ipynb", work / "reads.log"
     notebooks.write(fresh, unexecuted)
     reads_log.touch()
-    os.environ[data.READS_LOG_ENV] = str(reads_log)
+    os.environ[opened.LOG_ENV], os.environ[opened.ROOT_ENV] = str(reads_log), str(root)
     try:
         papermill.execute_notebook(str(unexecuted), str(executed_tmp), parameters=parameters or {},
                                    kernel_name="python3", cwd=str(source.parent),
@@ -115,9 +120,10 @@ def execute(source: Path, parameters: dict | None = None, output: Path | None = 
         return Outcome(source, "failed", time.perf_counter() - started,
                        f"could not execute: {type(err).__name__}: {err}")
     finally:
-        os.environ.pop(data.READS_LOG_ENV, None)
-    reads = [line for line in reads_log.read_text(encoding="utf-8").splitlines() if line]
-    result = notebooks.normalise(notebooks.read(executed_tmp), notebooks.fingerprint(fresh, reads), reads)
+        os.environ.pop(opened.LOG_ENV, None)
+        os.environ.pop(opened.ROOT_ENV, None)
+    reads = opened.read_log(reads_log)
+    result = notebooks.normalise(notebooks.read(executed_tmp), notebooks.fingerprint(fresh, reads, root), reads)
     notebooks.write(result, target)
     shutil.rmtree(work, ignore_errors=True)
     return Outcome(source, "executed", time.perf_counter() - started)
@@ -223,16 +229,94 @@ def build_html(root: Path = ROOT) -> bool:
                 print(f"    {line}", file=sys.stderr)
         print(f"    full log: {display_path(log)}", file=sys.stderr)
         return False
-    fresh, old = build_dir / "html.new", build_dir / "html.old"
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(built, fresh)
-    if html_dir.exists():
-        html_dir.rename(old)
-    fresh.rename(html_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    publish(built, build_dir)
     (build_dir / HTML_STAMP).write_text(html_inputs_digest(root), encoding="utf-8")
     print(f"  html          built strictly in {seconds:.1f} s -> {display_path(html_dir)}")
     return True
+
+
+COMPLETE = ".complete"  # written last into a published copy of the book
+
+
+def publish(built: Path, build_dir: Path) -> Path:
+    """Make `built` the book at `build_dir`/html, in one atomic step.
+
+    `html` is a symbolic link to a complete copy (`html.N`, marked complete before the switch);
+    the link is replaced by renaming a new link over it, which no reader or killed build can see
+    half done. Copies no link points to are removed afterwards.
+    """
+    html_dir = build_dir / "html"
+    _adopt_old_folder(html_dir)
+    target = build_dir / f"html.{max((n for n, _ in published_copies(build_dir)), default=0) + 1}"
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(built, partial)
+    (partial / COMPLETE).write_text("", encoding="utf-8")
+    partial.rename(target)
+    link = build_dir / f"html.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(target.name)
+    os.replace(link, html_dir)
+    for _, stale in published_copies(build_dir):
+        if stale != target:
+            shutil.rmtree(stale, ignore_errors=True)
+    return target
+
+
+def published_copies(build_dir: Path) -> list[tuple[int, Path]]:
+    """The numbered copies of the book (`html.N`), oldest first, complete or not."""
+    found = [(int(m.group(1)), p) for p in build_dir.glob("html.*") if (m := re.fullmatch(r"html\.(\d+)", p.name))]
+    return sorted(found)
+
+
+def _adopt_old_folder(html_dir: Path) -> None:
+    """An `html` folder from before the switch to links becomes a numbered copy under the link,
+    and a link left pointing at nothing (a build killed in an earlier version) is repaired."""
+    if html_dir.is_dir() and not html_dir.is_symlink():
+        legacy = html_dir.with_name("html.0")
+        shutil.rmtree(legacy, ignore_errors=True)
+        html_dir.rename(legacy)
+        (legacy / COMPLETE).write_text("", encoding="utf-8")
+        html_dir.symlink_to(legacy.name)
+    elif html_dir.is_symlink() and not html_dir.exists():
+        complete = [p for _, p in published_copies(html_dir.parent) if (p / COMPLETE).exists()]
+        html_dir.unlink()
+        if complete:
+            html_dir.symlink_to(complete[-1].name)
+
+
+def forget_published_book(build_dir: Path = BUILD_DIR) -> None:
+    """Remove the published book (its link, its copies, its stamp): the next build starts cold."""
+    html_dir = build_dir / "html"
+    if html_dir.is_symlink():
+        html_dir.unlink()
+    else:
+        shutil.rmtree(html_dir, ignore_errors=True)
+    for _, copy in published_copies(build_dir):
+        shutil.rmtree(copy, ignore_errors=True)
+    (build_dir / HTML_STAMP).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def one_build_at_a_time(build_dir: Path = BUILD_DIR):
+    """Hold the build lock: a second `make book` (or a preview rebuilding) waits for the first."""
+    _ensure(build_dir)
+    with open(build_dir / ".build.lock", "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            print(f"another build is running ({holder}); waiting for it to finish", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"process {os.getpid()}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def display_path(path: Path) -> str:
@@ -261,7 +345,13 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    with one_build_at_a_time():
+        return _build(args)
+
+
+def _build(args) -> int:
     started = time.perf_counter()
+    _adopt_old_folder(BUILD_DIR / "html")
     print("notebooks:")
     outcomes = update_notebooks(notebooks.chapter_sources(), args.force, args.frozen, args.jobs)
     bad = [o for o in outcomes if o.action in ("failed", "stale")]

@@ -31,6 +31,7 @@ from pipeline.forkserver import read_all
 from pipeline.notebooks import ROOT
 
 FORKSERVER_ENV = "BOOK_KERNEL_FORKSERVER"  # the fork server's socket, while one runs
+RECORD_OPENED = ["import pipeline.opened", "pipeline.opened.install()"]  # run by the kernel before any cell
 
 
 @contextmanager
@@ -145,8 +146,10 @@ class IPCKernelManager(AsyncKernelManager):
         return str(Path(tempfile.mkdtemp(prefix="book-kernel-")) / "kernel")
 
     def format_kernel_cmd(self, extra_arguments=None):
-        """The kernel's command, quiet: its shutdown messages are not the reader's concern."""
-        return [*super().format_kernel_cmd(extra_arguments), "--IPKernelApp.log_level=CRITICAL"]
+        """The kernel's command: quiet (its shutdown messages are not the reader's concern), and
+        recording every book file it opens from before the first cell (pipeline.opened)."""
+        return [*super().format_kernel_cmd(extra_arguments), "--IPKernelApp.log_level=CRITICAL",
+                f"--IPKernelApp.exec_lines={RECORD_OPENED!r}"]
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None:

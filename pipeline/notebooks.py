@@ -3,7 +3,7 @@
 Each chapter is a MyST text notebook `chapters/NN-slug.md` (what authors edit) paired with
 `chapters/NN-slug.ipynb` (executed by papermill, committed with its outputs). The `.ipynb`
 records in its metadata the fingerprint of what its outputs depend on: the code cells of its
-source, the `analyses` package, the pinned requirements and the data files the chapter read.
+source, the pinned requirements and every file of the book its kernel opened (pipeline.opened).
 """
 
 from __future__ import annotations
@@ -71,10 +71,14 @@ def code_signature(notebook: nbformat.NotebookNode) -> str:
 
 
 def fingerprint(notebook: nbformat.NotebookNode, reads: list[str], root: Path = ROOT) -> str:
-    """SHA-256 over everything the outputs depend on; equal fingerprints mean equal outputs."""
+    """SHA-256 over everything the outputs depend on; equal fingerprints mean equal outputs.
+
+    That is the notebook's code, the pinned requirements, and every file of the book its kernel
+    opened when it last ran (`reads`, recorded by pipeline.opened): data tables, the descriptor,
+    the bibliography, the modules of `analyses` it imported, anything else.
+    """
     digest = hashlib.sha256(code_signature(notebook).encode("utf-8"))
-    watched = sorted((root / "analyses").rglob("*.py")) + [root / "requirements.txt"]
-    watched += [root / rel for rel in sorted(set(reads))]
+    watched = [root / "requirements.txt"] + [root / rel for rel in sorted(set(reads))]
     for path in watched:
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes() if path.exists() else b"<missing>")

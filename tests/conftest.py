@@ -61,9 +61,11 @@ def package_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def book_copy(tmp_path: Path) -> Path:
-    """A scratch copy of what chapter fingerprints depend on: analyses/, data/, requirements."""
+    """A scratch copy of what chapter fingerprints depend on: analyses/, data/, the bibliography,
+    the requirements."""
     for name in ("analyses", "data"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "requirements.txt", tmp_path / "requirements.txt")
+    for name in ("requirements.txt", "references.bib"):
+        shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "chapters").mkdir()
     return tmp_path
