@@ -55,12 +55,11 @@ def markdown_list(frame: pd.DataFrame) -> str:
     """The catalogue as a MyST definition list (reads well on a phone), sources as citations."""
     entries = []
     for row in frame.itertuples():
-        cites = "; ".join(f"{{cite:t}}`{key}`" for key in row.sources)
-        entries.append(
-            f"**{row.title}** (`{row.file}`)\n"
-            f": {row.description}\n"
-            f": {text.capitalised(text.count(row.rows, 'row'))}: {_evidence_phrase(row)}. Sources: {cites}. "
-            f"Checksum `{row.sha256}`.")
+        entries.append(text.myst(
+            "**{title}** ({file})\n: {description}\n: {rows}: {evidence}. Sources: {cites}. Checksum {checksum}.",
+            title=row.title, file=text.code(row.file), description=row.description,
+            rows=text.capitalised(text.count(row.rows, "row")), evidence=_evidence_phrase(row),
+            cites=text.Trusted("; ".join(text.cite(key, "t") for key in row.sources)), checksum=row.sha256))
     return "\n\n".join(entries)
 
 

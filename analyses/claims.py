@@ -151,9 +151,11 @@ def verdict_summary(claims: pd.DataFrame) -> str:
     return f"Of the {text.number(len(claims))} statements of the dispatch that the book checks, {listed}."
 
 
-def verdict_markup(claim_id: str, verdict: str) -> str:
+def verdict_markup(claim_id: str, verdict: str) -> text.Trusted:
     """A verdict as MyST, tagged with its claim so that a test can find it on every page it is stated."""
-    return f"[{verdict}]{{.claim-verdict .claim-{claim_id.replace('_', '-')}}}"
+    if verdict not in VERDICTS or not text.CITATION_KEY.fullmatch(claim_id):
+        raise ValueError(f"claim {claim_id!r}: not a verdict or an identifier the page can carry")
+    return text.Trusted(f"[{verdict}]{{.claim-verdict .claim-{claim_id.replace('_', '-')}}}")
 
 
 def ledger_markdown(filled: pd.DataFrame) -> str:
@@ -172,9 +174,9 @@ def chapter_markdown(filled: pd.DataFrame) -> str:
     """Claims with their verdicts, what the sources say, and the sources, as MyST definition lists."""
     blocks = []
     for row in filled.itertuples():
-        cites = ", ".join(f"{{cite:t}}`{key.strip()}`" for key in row.sources.split(";"))
-        blocks.append(f"**{row.claim}**\n: *Verdict:* {verdict_markup(row.claim_id, row.verdict)}\n"
-                      f": *What the sources say:* {row.sources_say}\n: *Sources:* {cites}")
+        blocks.append(text.myst("**{claim}**\n: *Verdict:* {verdict}\n: *What the sources say:* {say}\n"
+                                ": *Sources:* {cites}", claim=row.claim, say=row.sources_say,
+                                verdict=verdict_markup(row.claim_id, row.verdict), cites=text.cite(row.sources, "t")))
     return "\n\n".join(blocks)
 
 

@@ -101,22 +101,25 @@ def levy_sliders(scenarios: pd.DataFrame, rate: float, monthly_income: float, pr
 
 def events_list(events: pd.DataFrame) -> str:
     """The timeline as text, for readers who cannot hover a chart: one line per event, cited."""
-    rows = events.sort_values("date")
-    return "\n".join(f"- **{r.date.day} {r.date:%B %Y}, {text.myst_literal(r.arena)}.** {text.myst_literal(r.event)} "
-                     f"(reaches online micro-work: {r.covers_microwork}) {{cite:p}}`{r.source}`"
-                     + (f", as reported by {{cite:t}}`{r.via}`" if isinstance(r.via, str) else "")
-                     for r in rows.itertuples())
+    return "\n".join(text.myst("- **{day}, {arena}.** {event} (reaches online micro-work: {covers}) {cites}",
+                                day=f"{r.date.day} {r.date:%B %Y}", arena=r.arena, event=r.event,
+                                covers=r.covers_microwork, cites=_cited(r.source, r.via))
+                      for r in events.sort_values("date").itertuples())
+
+
+def _cited(source: str, via) -> text.Trusted:
+    return text.Trusted(text.cite(source) + (f", as reported by {text.cite(via, 't')}" if isinstance(via, str) else ""))
 
 
 def options_list(options: pd.DataFrame, dimensions: dict[str, str]) -> str:
     """The options matrix as MyST: one definition list per option, cells cited or marked as assessment."""
     blocks = []
     for option, rows in options.groupby("option", sort=False):
-        lines = [f"**{option}**"]
+        lines = [text.myst("**{option}**", option=option)]
         for row in rows.itertuples():
-            mark = ("*(the book's assessment)*" if row.evidence == "assessment"
-                    else f"{{cite:p}}`{row.source}`")
-            lines.append(f": *{dimensions[row.dimension]}*: {row.text} {mark}")
+            mark = text.Trusted("*(the book's assessment)*" if row.evidence == "assessment" else text.cite(row.source))
+            lines.append(text.myst(": *{dimension}*: {cell} {mark}", dimension=dimensions[row.dimension],
+                                   cell=row.text, mark=mark))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

@@ -80,6 +80,40 @@ def of_them(n: int, total: int, singular_verb: str, plural_verb: str) -> str:
     return f"{who} of them {singular_verb if n <= 1 else plural_verb}"
 
 
-def myst_literal(text: str) -> str:
-    """Text from a data table as MyST that shows it as it is: markup characters escaped."""
-    return re.sub(r"([\\`*_{}\[\]<>#|~$])", r"\\\1", str(text))
+# --- Data is text: strings from data files go into pages as text, never as markup -------------
+
+CITATION_KEY = re.compile(r"[a-z0-9_]+")
+
+
+class Trusted(str):
+    """MyST the book's own code wrote (a citation, a cross-reference): inserted as it is."""
+
+
+def myst_literal(value) -> str:
+    """A string from a data table as MyST that shows it as it is: every character MyST or HTML
+    could read as markup (roles, directives, links, raw HTML, emphasis, glue) escaped."""
+    return re.sub(r"([\\`*_{}\[\]()<>#|~$!:&=+-])", r"\\\1", str(value))
+
+
+def myst(template: str, **values) -> str:
+    """The book's own MyST `template` with each value put in as plain text (myst_literal), except
+    the values the book itself wrote (Trusted): the one way data text enters a page as Markdown."""
+    return template.format(**{key: value if isinstance(value, Trusted) else myst_literal(value)
+                              for key, value in values.items()})
+
+
+def code(value) -> Trusted:
+    """A value (a file name) in a code span: MyST reads nothing inside one but a backtick."""
+    if "`" in str(value) or "\n" in str(value):
+        raise ValueError(f"cannot be set as code: {value!r}")
+    return Trusted(f"`{value}`")
+
+
+def cite(keys, kind: str = "p") -> Trusted:
+    """A citation role for one key or several (separated by ';' or ','), refusing anything that is
+    not a citation key, so a data cell cannot smuggle markup in through its sources."""
+    names = [k.strip() for k in re.split(r"[;,]", keys) if k.strip()] if isinstance(keys, str) else list(keys)
+    bad = [k for k in names if not CITATION_KEY.fullmatch(k)]
+    if bad or not names:
+        raise ValueError(f"not citation keys: {bad or keys!r}")
+    return Trusted(", ".join(f"{{cite:{kind}}}`{k}`" for k in names))

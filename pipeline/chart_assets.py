@@ -47,12 +47,25 @@ def spec_of(figure_body: str) -> dict:
     return specs_in(figure_body)[0]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet would run as a formula (=, +, -, @ first) prefixed with an
+    apostrophe, which spreadsheets show as text; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def data_csv(spec: dict) -> str:
-    """The chart's inline data as CSV; several datasets are stacked with a `dataset` column."""
+    """The chart's inline data as CSV, safe to open in a spreadsheet; several datasets are stacked
+    with a `dataset` column."""
     datasets = spec.get("datasets", {})
     rows = []
     for name, records in datasets.items():
-        rows += [({"dataset": name} if len(datasets) > 1 else {}) | record for record in records]
+        rows += [({"dataset": name} if len(datasets) > 1 else {})
+                 | {key: spreadsheet_safe(value) for key, value in record.items()} for record in records]
     columns = list(dict.fromkeys(key for row in rows for key in row))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")

@@ -281,3 +281,34 @@ def test_count_axis_formats_each_tick_on_its_own():
     """d3's tick formatter gives every tick of a 0-15M axis the M prefix: '0M'. Formatting each
     value on its own gives '0'."""
     assert charts.count_axis("Persons").to_dict()["labelExpr"] == "format(datum.value, '~s')"
+
+
+def test_chart_downloads_are_safe_to_open_in_a_spreadsheet():
+    from pipeline import chart_assets
+
+    spec = {"datasets": {"a": [{"label": "=HYPERLINK(\"http://x\")", "n": -3}, {"label": "+1", "n": 2},
+                               {"label": "-cmd", "n": 0}, {"label": "@SUM(A1)", "n": 1}, {"label": "fine", "n": 1}]}}
+    rows = list(__import__("csv").DictReader(__import__("io").StringIO(chart_assets.data_csv(spec))))
+    assert [r["label"][0] for r in rows[:4]] == ["'"] * 4
+    assert rows[4]["label"] == "fine" and rows[0]["n"] == "-3", "numbers are left as they are"
+
+
+def test_every_published_chart_csv_is_safe_to_open_in_a_spreadsheet():
+    """The chart CSVs of the built book, whatever their origin (data, computed labels)."""
+    import csv
+
+    from pipeline import chart_assets
+    from tests.conftest import HTML
+
+    files = sorted((HTML / "_static" / "charts").glob("*.csv"))
+    if not files:
+        pytest.skip("no built book")
+    for path in files:
+        for row in csv.reader(path.open(encoding="utf-8")):
+            for cell in row:
+                try:
+                    float(cell)
+                    continue
+                except ValueError:
+                    pass
+                assert not cell.startswith(chart_assets.FORMULA_STARTS), (path.name, cell)

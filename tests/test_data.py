@@ -158,13 +158,6 @@ def test_command_line_check_prints_problems_without_traceback(package_dir, capsy
     assert "row 2 (line 3), column 'persons'" in err
 
 
-def test_reads_are_logged_for_the_pipeline(package_dir, tmp_path, monkeypatch):
-    log = tmp_path / "reads.log"
-    monkeypatch.setenv(data.READS_LOG_ENV, str(log))
-    data.load("shares", package_dir)
-    assert log.read_text().strip().endswith("shares.csv")
-
-
 def test_lists_of_source_keys_are_checked_too(package_dir):
     import json
 
@@ -182,3 +175,23 @@ def test_lists_of_source_keys_are_checked_too(package_dir):
     path.write_text("\n".join(out) + "\n")
     message = _only_problem(package_dir)
     assert "row 1" in message and "column 'sources'" in message and "'nobody2099' is not a key" in message
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+33 6 12", "-dangerous", "@SUM(A1:A2)"])
+def test_a_text_cell_a_spreadsheet_would_run_is_refused(package_dir, cell):
+    path = package_dir / "shares.csv"
+    path.write_text(path.read_text().replace("women,", f"\"{cell}\",", 1))
+    message = _only_problem(package_dir)
+    assert "row 1" in message and "column 'group'" in message and "formula" in message
+
+
+@pytest.mark.parametrize("name, path", [("shares", "../secrets.csv"), ("shares", "sub/shares.csv"),
+                                        ("Shares <b>", "shares.csv")])
+def test_table_names_and_paths_are_plain(package_dir, name, path):
+    import json
+
+    descriptor = json.loads((package_dir / "datapackage.json").read_text())
+    descriptor["resources"][0].update(name=name, path=path)
+    (package_dir / "datapackage.json").write_text(json.dumps(descriptor))
+    problems = [str(p) for p in data.validate_package(package_dir)]
+    assert any("'name' must" in p or "'path' must" in p for p in problems), problems
