@@ -140,7 +140,10 @@
     if (figure.bookChart) {
       figure.bookChart.view.finalize();
     }
-    window.vegaEmbed(view, spec, { actions: false, renderer: "svg", tooltip: { theme: theme } })
+    // No styles injected into the page (the page policy allows only the book's style sheets):
+    // book.css styles the chart and its tooltip.
+    window.vegaEmbed(view, spec, { actions: false, renderer: "svg", defaultStyle: false, ast: true,
+                                   tooltip: { theme: theme, disableDefaultStyle: true } })
       .then(function (result) {
         figure.bookChart = { view: result.view, spec: spec, vgSpec: result.vgSpec, width: width };
         figure.classList.add("book-chart-live");

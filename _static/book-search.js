@@ -17,7 +17,9 @@
       .toLowerCase().split(/\s+/).filter(Boolean);
 
     Search.htmlToText = function (htmlString, anchor) {
-      var page = new DOMParser().parseFromString(htmlString, "text/html");
+      // The pages' toolbar buttons carry onclick handlers, which the page policy reports even
+      // in a parsed document that never runs them: they are dropped before parsing.
+      var page = new DOMParser().parseFromString(htmlString.replace(/\son[a-z]+="[^"]*"/g, ""), "text/html");
       page.querySelectorAll(".headerlink, script, style, .cell_input").forEach(function (el) { el.remove(); });
       var article = page.querySelector("article.bd-article") || page.querySelector('[role="main"]');
       var block = anchor && article ? article.querySelector(anchor) : null;

@@ -14,6 +14,8 @@
   Errata page and the role `edition` (the edition's date and commit), both read from the
   repository (pipeline.edition).
 - On the search page, summaries of results taken from the page's text (_static/book-search.js).
+- A Content-Security-Policy on every page (pipeline.page_policy): only the book's own files and
+  the inline scripts the theme and Sphinx are known to write may run.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 
-from pipeline import chart_assets, edition, notebooks
+from pipeline import chart_assets, edition, notebooks, page_policy
 
 BUNDLE_NAME = "vega-bundle.js"
 CHARTS_SCRIPT = "book-charts.js"  # the book's own drawing script, in _static/ at the book's root
@@ -46,7 +48,37 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html":
         return
     _sync_static(app)
+    _remove_stale_pages(app)
     chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR)
+    page_policy.write_all(Path(app.outdir))
+
+
+# Pages written without a source: Sphinx's search and indexes, and sphinx-external-toc's
+# index.html, a redirect to the root page written only when missing.
+SPHINX_PAGES = {"search", "genindex", "py-modindex", "index"}
+
+
+def _remove_stale_pages(app: Sphinx) -> list[str]:
+    """Delete the pages (and their copied sources) of documents that are no longer in the book.
+
+    The HTML build is incremental: a page whose source was removed or excluded stays in the output
+    folder and would be published with it."""
+    outdir = Path(app.outdir)
+    removed = []
+    for page in sorted(outdir.rglob("*.html")):
+        relative = page.relative_to(outdir)
+        if relative.parts[0] in ("_static", "_images", "_sources"):
+            continue
+        docname = relative.with_suffix("").as_posix()
+        if docname not in app.env.found_docs and docname not in SPHINX_PAGES:
+            page.unlink()
+            for copied in (outdir / "_sources" / relative.parent).glob(relative.stem + ".*"):
+                copied.unlink()
+            removed.append(docname)
+    for folder in sorted((p for p in outdir.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
 
 
 def _sync_static(app: Sphinx) -> None:
@@ -152,13 +184,14 @@ class ErrataDirective(Directive):
         lines = []
         for row in rows.itertuples():
             since = published.get(row.erratum_id, this.date)
-            cite = ("the book's own presentation" if row.evidence == "assessment"
-                    else f"{{cite:p}}`{row.source}`" + (f", as reported by {{cite:t}}`{row.via}`"
-                                                          if isinstance(row.via, str) else ""))
-            lines += [f"**{text.myst_literal(row.where)}** ({{doc}}`/{row.page}`), corrected from the edition of "
-                      f"{edition.long_date(since)}",
-                      f": *Before:* [{text.myst_literal(row.before)}]{{.erratum-before}}", f": *Now:* {text.myst_literal(row.now)}",
-                      f": *Why:* {text.myst_literal(row.why)} ({cite})", ""]
+            cite = text.Trusted("the book's own presentation" if row.evidence == "assessment" else
+                                text.cite(row.source) + (f", as reported by {text.cite(row.via, 't')}"
+                                                         if isinstance(row.via, str) else ""))
+            page = text.Trusted(f"{{doc}}`/{row.page}`")  # the descriptor restricts page to a path
+            lines += text.myst("**{where}** ({page}), corrected from the edition of {since}\n"
+                               ": *Before:* [{before}]{{.erratum-before}}\n: *Now:* {now}\n: *Why:* {why} ({cite})\n",
+                               where=row.where, page=page, since=edition.long_date(since), before=row.before,
+                               now=row.now, why=row.why, cite=cite).split("\n")
         container = nodes.container(classes=["book-errata"])
         self.state.nested_parse(StringList(lines, source="data/errata.csv"), self.content_offset, container)
         return [container]

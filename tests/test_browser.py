@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from urllib.parse import urlparse
 
 import pytest
@@ -32,6 +33,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[id^="altair-viz-"]')]
     .every(el => el.querySelector('svg.marks, canvas.marks'))"""
 LAYOUTS = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
+RECORD_POLICY_VIOLATIONS = """window.__policyViolations = [];
+document.addEventListener("securitypolicyviolation", e => window.__policyViolations.push(
+    [e.violatedDirective, e.blockedURI, e.sample].join(" ")), true);"""
 
 
 def pages() -> list[str]:
@@ -67,8 +71,11 @@ def browser():
 class Visit:
     """One page opened in a fresh context, recording what the browser saw."""
 
-    def __init__(self, browser, url: str, layout: str, scheme: str):
-        self.context = browser.new_context(viewport=LAYOUTS[layout], color_scheme=scheme)
+    def __init__(self, browser, url: str, layout: str, scheme: str, page_policy: bool = False):
+        # The audits put scripts into the page, which the page policy would block: only the visits
+        # that check the policy itself keep it.
+        self.context = browser.new_context(viewport=LAYOUTS[layout], color_scheme=scheme, bypass_csp=not page_policy)
+        self.context.add_init_script(RECORD_POLICY_VIOLATIONS)
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.outside: list[str] = []
@@ -96,6 +103,9 @@ class Visit:
         result = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]
                 if v["impact"] in ("serious", "critical")]
+
+    def policy_violations(self) -> list[str]:
+        return self.page.evaluate("window.__policyViolations")
 
     def chart_titles(self) -> dict[str, str]:
         return dict(self.page.evaluate(
@@ -282,3 +292,43 @@ def test_search_results_quote_the_pages_text(browser, server):
         assert visit.problems == []
     finally:
         visit.close()
+
+
+@pytest.mark.parametrize("page_path", pages())
+def test_the_page_policy_lets_the_page_work_and_nothing_else(browser, server, page_path):
+    """With its Content-Security-Policy in force, every page draws its charts and reports no
+    violation: the book runs only its own files and the inline scripts it knows."""
+    visit = Visit(browser, f"{server}/{page_path}" + ("?q=poverty" if page_path == "search.html" else ""),
+                  "desktop", "light", page_policy=True)
+    try:
+        text = (HTML / page_path).read_text(encoding="utf-8")
+        assert 'http-equiv="Content-Security-Policy"' in text.split("</head>")[0] or page_path == "index.html"
+        visit.page.wait_for_timeout(800)
+        assert visit.policy_violations() == []
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def test_the_page_policy_blocks_what_was_not_written_by_the_book(browser, tmp_path):
+    """A page with a script, a handler and an external script put in after the build: none runs."""
+    shutil.copytree(HTML, tmp_path / "html")
+    page = tmp_path / "html" / "chapters" / "04-regulation.html"
+    text = page.read_text(encoding="utf-8")
+    injected = ('<script>window.__injected = "inline";</script>'
+                '<img src="data:," onerror="window.__injected = \'handler\'">'
+                '<script src="http://203.0.113.7/evil.js"></script>')
+    page.write_text(text.replace("</head>", injected + "</head>", 1), encoding="utf-8")
+    with serve(tmp_path / "html") as url:
+        visit = Visit(browser, f"{url}/chapters/04-regulation.html", "desktop", "light", page_policy=True)
+        try:
+            visit.page.wait_for_timeout(500)
+            assert visit.page.evaluate("window.__injected || null") is None
+            blocked = visit.policy_violations()
+            assert any("script-src-elem inline" in v for v in blocked), blocked
+            assert any("script-src-attr inline" in v for v in blocked), blocked
+            assert any("203.0.113.7" in v for v in blocked), blocked
+            assert visit.outside == [], "the external script was never even requested"
+            assert visit.page.evaluate("document.querySelectorAll('figure.book-chart-live').length") > 0
+        finally:
+            visit.close()
