@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analyses import data, text
+from analyses import data, since, text
 
 CHECKSUM_DIGITS = 16
 
@@ -114,3 +114,25 @@ def evidence_chart(counts: pd.DataFrame, rows: pd.DataFrame, titles: dict[str, s
                    f"come from primary sources, {by_level['secondary']} from secondary reports and "
                    f"{by_level['assessment']} are the book's own assessments.")
     return charts.sourced(chart, rows, description)
+
+
+def copies_markdown(copies: pd.DataFrame) -> str:
+    """Each copy or relay the book read instead of a primary source, once, with why and when
+    the primary was last looked for, as a MyST definition list."""
+    entries = []
+    for row in copies.sort_values(["source", "copy"]).itertuples():
+        entries.append(text.myst("{copy}, for {primary}\n: {reason} Last searched for on {checked}.",
+                                 copy=text.cite(row.copy, "t"), primary=text.cite(row.source, "t"),
+                                 reason=row.reason, checked=since.long_date(row.checked)))
+    return "\n\n".join(entries)
+
+
+def checks_markdown(checks: pd.DataFrame) -> str:
+    """Each dated search for what the book could not find, with where it looked and what it found."""
+    entries = []
+    for row in checks.sort_values("check_id").itertuples():
+        entries.append(text.myst("**{question}**\n: {answer}, as of {date}. {finding} {cites}\n: Searched: {searched}.",
+                                 question=row.question, answer="Found" if row.found == "yes" else "Not found",
+                                 date=since.long_date(row.as_of), finding=row.finding, searched=row.searched,
+                                 cites=text.cite(row.source if pd.isna(row.via) else f"{row.source};{row.via}")))
+    return "\n\n".join(entries)

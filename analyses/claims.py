@@ -12,9 +12,10 @@ import re
 import altair as alt
 import pandas as pd
 
-from analyses import charts, data, gender, poverty, text, workforce
+from analyses import charts, data, gender, poverty, since, text, workforce
 
 PLACEHOLDER = re.compile(r"\[\[([a-z_0-9:]+)\]\]")
+SINCE_2019 = ["changes the verdict", "verdict holds", "no newer evidence found"]
 VERDICTS = ["supported", "needs nuance", "not supported by the sources found", "contradicted",
             "not checkable: personal testimony"]
 # How a sentence says that one claim, or several, got a verdict.
@@ -98,8 +99,10 @@ def figures() -> dict[str, str]:
                                           / dispatch.loc["julie_hours", "value_low"]))
 
     timeline = data.load("regulation_timeline")
-    dated = timeline.set_index("arena")
-    values["mturk_launch_year"] = str(dated.loc["Platforms", "date"].year)
+    platforms = timeline[timeline["arena"] == "Platforms"].sort_values("date")
+    values["mturk_launch_year"] = str(platforms["date"].iloc[0].year)
+    closure = platforms[platforms["source"] == "aws_mturk_closure"]["date"].iloc[0]
+    values["mturk_closure_date"] = since.long_date(closure)
     ilo = timeline[timeline["arena"] == "ILO"].sort_values("date")
     values["ilo_founded"] = str(ilo["date"].iloc[0].year)
     values["centenary_year"] = str(ilo[ilo["event"].str.contains("centenary")]["date"].iloc[0].year)
@@ -107,7 +110,31 @@ def figures() -> dict[str, str]:
     values["amendment_date"] = f"{france['date'].iloc[0].day} {france['date'].iloc[0]:%B %Y}"
     eu = timeline[timeline["arena"] == "European Union"].sort_values("date")
     values["temp_directive_year"] = str(eu["date"].iloc[0].year)
+    values["directive_deadline"] = since.long_date(
+        eu[eu["source"] == "eurlex_2024_2831"]["date"].max())
+    values["c193_date"] = since.long_date(ilo[ilo["source"] == "normlex_c193"]["date"].iloc[0])
+    values.update(since_figures())
     return values
+
+
+def since_figures() -> dict[str, str]:
+    """The figures the ledger's "since 2019" notes cite, from the tables of newer evidence."""
+    counts = data.load("platform_work_counts").set_index("estimate")
+    shares = data.load("platform_work_shares").set_index("measure")
+    checks = data.load("status_checks")
+    return {
+        "cloudresearch_mturk": _number(counts.loc["cloudresearch_mturk", "persons_low"]),
+        "cloudresearch_year": str(counts.loc["cloudresearch_mturk", "year"]),
+        "dares_self_employed": _number(counts.loc["dares_self_employed", "persons_low"]),
+        "dares_year": str(counts.loc["dares_self_employed", "year"]),
+        "ec_platform_workers": f"{counts.loc['ec_platform_work', 'persons_low'] / 1e6:g} million",
+        "eurostat_men": _number(shares.loc["eurostat_men", "share_pct"], 1),
+        "eurostat_women": _number(shares.loc["eurostat_women", "share_pct"], 1),
+        "eurostat_year": str(shares.loc["eurostat_men", "year"]),
+        "malta_women": _number(shares.loc["malta_women", "share_pct"], 1),
+        "malta_year": str(shares.loc["malta_women", "year"]),
+        "time_use_check_date": since.long_date(since.check(checks, "insee_time_use_2025")["as_of"]),
+    }
 
 
 def fill(template: str, values: dict[str, str], claim_id: str = "") -> str:
@@ -124,17 +151,23 @@ def fill(template: str, values: dict[str, str], claim_id: str = "") -> str:
 def ledger(claims: pd.DataFrame, values: dict[str, str]) -> pd.DataFrame:
     """The claims with their placeholders filled."""
     filled = claims.copy()
-    for column in ("claim", "sources_say"):
-        filled[column] = [fill(text, values, cid) for text, cid in zip(claims[column], claims["claim_id"])]
+    filled["since_2019_say"] = filled["since_2019_say"].astype("object").where(filled["since_2019_say"].notna(), "")
+    for column in ("claim", "sources_say", "since_2019_say"):
+        filled[column] = [fill(text, values, cid) for text, cid in zip(filled[column], claims["claim_id"])]
     return filled
+
+
+def _counts(claims: pd.DataFrame, column: str, values: list[str], what: str) -> pd.Series:
+    """Claims per value of a column, in the given order, zeros included; unknown values refused."""
+    unknown = set(claims[column]) - set(values)
+    if unknown:
+        raise ValueError(f"{what} the ledger does not know: {sorted(unknown)}")
+    return claims[column].value_counts().reindex(values, fill_value=0)
 
 
 def verdict_counts(claims: pd.DataFrame) -> pd.Series:
     """Claims per verdict, in the ledger's order of verdicts, zeros included."""
-    unknown = set(claims["verdict"]) - set(VERDICTS)
-    if unknown:
-        raise ValueError(f"verdicts the ledger does not know: {sorted(unknown)}")
-    return claims["verdict"].value_counts().reindex(VERDICTS, fill_value=0)
+    return _counts(claims, "verdict", VERDICTS, "verdicts")
 
 
 def verdict_summary(claims: pd.DataFrame) -> str:
@@ -174,10 +207,38 @@ def chapter_markdown(filled: pd.DataFrame) -> str:
     """Claims with their verdicts, what the sources say, and the sources, as MyST definition lists."""
     blocks = []
     for row in filled.itertuples():
-        blocks.append(text.myst("**{claim}**\n: *Verdict:* {verdict}\n: *What the sources say:* {say}\n"
-                                ": *Sources:* {cites}", claim=row.claim, say=row.sources_say,
-                                verdict=verdict_markup(row.claim_id, row.verdict), cites=text.cite(row.sources, "t")))
+        block = text.myst("**{claim}**\n: *Verdict:* {verdict}\n: *What the sources say:* {say}\n"
+                          ": *Sources:* {cites}", claim=row.claim, say=row.sources_say,
+                          verdict=verdict_markup(row.claim_id, row.verdict), cites=text.cite(row.sources, "t"))
+        blocks.append(block + "\n" + since_markdown(row))
     return "\n\n".join(blocks)
+
+
+def since_markdown(row) -> str:
+    """The definition-list line saying whether the evidence published since 2019 changes a verdict."""
+    if row.since_2019 not in SINCE_2019:
+        raise ValueError(f"claim {row.claim_id!r}: {row.since_2019!r} is not one of {SINCE_2019}")
+    if not row.since_2019_say:
+        return text.myst(": *Since 2019:* {status}.", status=row.since_2019[0].upper() + row.since_2019[1:])
+    cites = text.cite(row.since_2019_sources) if isinstance(row.since_2019_sources, str) else ""
+    return text.myst(": *Since 2019:* {status}. {say} {cites}", status=row.since_2019[0].upper() + row.since_2019[1:],
+                     say=row.since_2019_say, cites=text.Trusted(cites))
+
+
+def since_counts(claims: pd.DataFrame) -> pd.Series:
+    """Claims by what the newer evidence does to their verdict, in SINCE_2019's order, zeros kept."""
+    return _counts(claims, "since_2019", SINCE_2019, "since-2019 readings")
+
+
+def since_summary(claims: pd.DataFrame) -> str:
+    """One sentence: how many verdicts the evidence published since 2019 changes, holds, or leaves unread."""
+    counts = since_counts(claims)
+    changed, held, none = (int(counts[k]) for k in SINCE_2019)
+    total = len(claims)
+    return (f"Of the {text.number(total)} checked statements, the evidence published since 2019 changes the "
+            f"verdict on {text.number(changed) if changed else 'none'}; it bears on "
+            f"{text.number(held)} without changing {'its verdict' if held == 1 else 'their verdicts'}, and for "
+            f"the other {text.number(none)} no newer evidence was found.")
 
 
 def claims_with(claims: pd.DataFrame, verdict: str) -> list[str]:

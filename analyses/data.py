@@ -372,7 +372,7 @@ def _check_rows(columns: dict[str, list], res: dict, where: str, bib_keys: froze
             if key is not None and key not in bib_keys:
                 problems.append(Problem(where, "is not a key of references.bib", i + 1, column, key))
         for column in key_lists:
-            for key in (columns[column][i] or "").split(";"):
+            for key in (columns[column][i] or "").split(";") if columns[column][i] else ():
                 if key.strip() not in bib_keys:
                     problems.append(Problem(where, f"'{key.strip()}' is not a key of references.bib",
                                             i + 1, column, columns[column][i]))

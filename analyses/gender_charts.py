@@ -8,7 +8,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from analyses import charts, gender
+from analyses import charts, gender, since
 
 SEX_LABELS = {"women": "Women", "men": "Men"}
 MICROWORK_MAX_MINUTES = 240  # the slider's longest day of micro-work
@@ -194,4 +194,79 @@ def part_time_rates(part_time: pd.DataFrame) -> alt.LayerChart:
                    f"years. In {rows['year'].max()}, {last['women']:g}% of employed women and {last['men']:g}% of "
                    "employed men worked part time; the years between the last two points are not in the tables "
                    "we could read.")
+    return charts.sourced(chart, rows, description)
+
+
+WORK_KINDS = ("Micro-work", "Platform work of every kind")
+
+
+def women_then_and_now(women: pd.DataFrame, platform_shares: pd.DataFrame, labels: dict[str, str],
+                       comparisons: set[str] = frozenset()) -> alt.LayerChart:
+    """Women's share among the workers each survey counted: the micro-work surveys beside the one
+    share of women among platform workers published since (colour: what work; open marks: known in
+    2019). Benchmarks of all jobs (`comparisons`) are left out: they count no platform's workers."""
+    micro = women[~women["population"].isin(comparisons)]
+    micro = micro.assign(label=micro["population"].map(labels), work=WORK_KINDS[0])
+    micro = micro[micro["label"].notna()]
+    among = platform_shares[(platform_shares["share_of"] == "platform workers") & (platform_shares["group_name"] == "Women")]
+    newer = pd.DataFrame({"label": [f"{a}, platform workers" for a in among["area"]], "women_pct": among["share_pct"],
+                          "year": among["year"], "description": among["counted"], "work": WORK_KINDS[1],
+                          "qualifier": among["qualifier"], "source": among["source"], "locator": among["locator"],
+                          "evidence": among["evidence"], "via": among["via"]})
+    rows = since.with_period(pd.concat([micro, newer], ignore_index=True))
+    order = list(rows.sort_values(["period", "women_pct"], ascending=[True, False])["label"])
+    colour = alt.Color("work:N", title="Who is counted", sort=list(WORK_KINDS),
+                       scale=charts.colour_scale(list(WORK_KINDS), (charts.PURPLE, charts.ORANGE)))
+    dots = alt.Chart(rows).mark_point(size=160, opacity=1, strokeWidth=2).encode(
+        y=alt.Y("label:N", title=None, sort=order),
+        x=alt.X("women_pct:Q", title="Share of women (%)", scale=alt.Scale(domain=[0, 100])),
+        color=colour, fill=since.period_fill(colour),
+        shape=alt.Shape("period:N", title="Published", sort=list(since.PERIODS),
+                        scale=alt.Scale(domain=list(since.PERIODS), range=["circle", "diamond"])),
+        tooltip=[alt.Tooltip("label:N", title="Population"), alt.Tooltip("description:N", title="Share of"),
+                 alt.Tooltip("year:Q", title="Year", format="d"), alt.Tooltip("women_pct:Q", title="Women (%)"),
+                 alt.Tooltip("period:N", title="Published")],
+    )
+    parity = pd.DataFrame({"women_pct": [50.0]})
+    rule = alt.Chart(parity).mark_rule(strokeDash=[4, 3]).encode(
+        x="women_pct:Q", tooltip=[alt.Tooltip("women_pct:Q", title="Parity (%)")])
+    chart = alt.layer(dots, rule, title=charts.title(
+        "Women's share: micro-work surveys and platform work",
+        "Share of women among the workers each survey counted; open circles: known in 2019, filled "
+        "diamonds: published since; dashed line: half")
+    ).properties(height=charts.rows_height(order, per_row=40))
+    described = ", ".join(f"{label} {share:g}%" for label, share in zip(rows["label"], rows["women_pct"]))
+    by_kind = {kind: rows.loc[rows["work"] == kind, "women_pct"] for kind in WORK_KINDS}
+    micro_range = f"{by_kind[WORK_KINDS[0]].min():g}% to {by_kind[WORK_KINDS[0]].max():g}%"
+    platform = ", ".join(f"{share:g}%" for share in by_kind[WORK_KINDS[1]])
+    description = (f"Dot chart of women's shares among workers: {described}. The micro-work surveys find "
+                   f"{micro_range} women; the newer share among platform workers of every kind, drivers "
+                   f"and couriers included, is {platform}.")
+    return charts.sourced(chart, rows, description)
+
+
+def platform_work_by_group(platform_shares: pd.DataFrame) -> alt.Chart:
+    """The share of each sex and age group who did some platform work in a year (a rate of the
+    group, not a share of the workers), in the European pilot survey."""
+    rows = platform_shares[platform_shares["share_of"].str.startswith("people of the group")].copy()
+    order = list(rows["group_name"])
+    kinds = ["By sex", "By age"]
+    rows["kind"] = [kinds[0] if g in ("Men", "Women") else kinds[1] for g in rows["group_name"]]
+    year = int(rows["year"].iloc[0])
+    chart = alt.Chart(rows, title=charts.title(
+        f"Who did platform work in {year}",
+        "Share of each group aged 15 to 64 who worked at least an hour through a platform in the past year, "
+        "seventeen European countries; every kind of platform work, not micro-work alone")).mark_bar().encode(
+        y=alt.Y("group_name:N", title=None, sort=order),
+        x=alt.X("share_pct:Q", title="Share of the group (%)", scale=alt.Scale(domain=[0, 5])),
+        color=alt.Color("kind:N", title=None, sort=kinds, scale=charts.colour_scale(kinds, (charts.PURPLE, charts.GREY))),
+        tooltip=[alt.Tooltip("group_name:N", title="Group"), alt.Tooltip("share_pct:Q", title="Did platform work (%)"),
+                 alt.Tooltip("counted:N", title="Counted"), alt.Tooltip("area:N", title="Countries")],
+    ).properties(height=charts.rows_height(order, per_row=34))
+    described = ", ".join(f"{g} {s:g}%" for g, s in zip(rows["group_name"], rows["share_pct"]))
+    by_group = rows.set_index("group_name")["share_pct"]
+    compared = ("more often than" if by_group["Men"] > by_group["Women"] else
+                "less often than" if by_group["Men"] < by_group["Women"] else "as often as")
+    description = (f"Horizontal bars: share of each group who did platform work in {year}: {described}. "
+                   f"Men did so {compared} women.")
     return charts.sourced(chart, rows, description)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analyses import charts, poverty, text
+from analyses import charts, poverty, since, text
 
 TIME_COUNTED = ["Paid and unpaid time", "Paid time only", "Not stated"]
 UPPER_BOUNDS = {"less_than", "at_most"}
@@ -196,4 +196,51 @@ def income_distribution(mu: float, sigma: float, mean: float, observed: pd.DataF
                    + "; ".join(f"the survey finds {r.label} where the curve gives {r.fitted:.0f}%"
                                for r in misses.itertuples())
                    + ". The curve fits the first and misses the second: the real distribution is more lopsided.")
+    return charts.sourced(chart, provenance, description)
+
+
+FIGURE_SHAPES = {"mean": "circle", "median": "square", "upper bound (at most)": "triangle-left",
+                 "lowest of a pay scale": "diamond"}
+
+
+def hourly_then_and_now(pay_usd: pd.DataFrame, us_minimum: pd.DataFrame, provenance: pd.DataFrame) -> alt.LayerChart:
+    """Hourly pay known in 2019 beside the figures published since, in dollars, against the US
+    federal minimum wage; open marks for 2019, filled marks for the newer works."""
+    rows = since.with_period(pay_usd)
+    rows = rows.assign(figure=["upper bound (at most)" if q in UPPER_BOUNDS else
+                               "lowest of a pay scale" if stat == "lowest" else stat
+                               for stat, q in zip(rows["statistic"], rows["qualifier"])])
+    order = list(rows.sort_values(["period", "hourly_usd"], ascending=[True, False])["label"])
+    counted = [c for c in TIME_COUNTED if c in set(rows["counted"])]
+    scale = charts.colour_scale(counted, [(charts.BLUE, charts.VERMILLION, charts.GREY)[TIME_COUNTED.index(c)]
+                                          for c in counted])
+    colour = alt.Color("counted:N", title="Working time counted", sort=counted, scale=scale)
+    figures = [f for f in FIGURE_SHAPES if f in set(rows["figure"])]
+    top = 1.1 * max(rows["hourly_usd"].max(), us_minimum["hourly_usd"].max())
+    dots = alt.Chart(rows).mark_point(size=120, opacity=1, strokeWidth=2).encode(
+        y=alt.Y("label:N", title=None, sort=order),
+        x=alt.X("hourly_usd:Q", title="US dollars per hour", scale=alt.Scale(domain=[0, top], nice=False)),
+        color=colour, fill=since.period_fill(colour),
+        shape=alt.Shape("figure:N", title="Figure", sort=figures,
+                        scale=alt.Scale(domain=figures, range=[FIGURE_SHAPES[f] for f in figures])),
+        tooltip=[alt.Tooltip("population:N", title="Who"), alt.Tooltip("measure:N", title="Time counted"),
+                 alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("data_year:Q", title="Year of the data", format="d"),
+                 alt.Tooltip("period:N", title="Published"), alt.Tooltip("hourly_usd:Q", title="US dollars per hour", format=".2f")],
+    )
+    rules = alt.Chart(us_minimum).mark_rule(strokeDash=[4, 3]).encode(
+        x="hourly_usd:Q", tooltip=[alt.Tooltip("label:N", title="Minimum wage"),
+                                   alt.Tooltip("hourly_usd:Q", title="US dollars per hour", format=".2f")])
+    chart = alt.layer(dots, rules, charts.reference_labels(us_minimum, "hourly_usd", "short", top), title=charts.title(
+        "Below the minimum wage, in 2019 and since",
+        "Hourly pay of micro-work and data work by study, US dollars; open marks: known in 2019, filled: "
+        "published since")).properties(height=charts.rows_height(order))
+    newer = rows[rows["period"] == since.PERIODS[1]]
+    minimum = float(us_minimum["hourly_usd"].max())
+    below = int((newer["hourly_usd"] < minimum).sum())
+    description = (f"Dot chart of {len(rows)} hourly pay figures in US dollars, {text.number(len(rows) - len(newer))} "
+                   f"known in 2019 and {text.number(len(newer))} published since, against a dashed line at the US "
+                   f"federal minimum wage of {minimum:.2f} dollars. "
+                   f"{text.capitalised(text.of_total(below, len(newer), 'newer figures'))} "
+                   f"{'lies' if below == 1 and len(newer) > 1 else 'lie'} below it; the newer figures run from "
+                   f"{newer['hourly_usd'].min():.2f} to {newer['hourly_usd'].max():.2f} dollars.")
     return charts.sourced(chart, provenance, description)

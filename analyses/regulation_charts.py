@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analyses import charts, text
+from analyses import charts, since, text
 
 ARENAS = ["Platforms", "France", "Germany", "European Union", "ILO"]
 COVERAGE = ["yes", "partly", "no", "not a rule"]
@@ -151,3 +151,41 @@ def levy_against_rights(amounts: pd.DataFrame, provenance: pd.DataFrame) -> alt.
                    f"{biggest['item'][0].lower() + biggest['item'][1:]} ({biggest['euros']:,.0f} euros), is "
                    f"{biggest['euros'] / levy_row['euros']:,.0f} times the levy ({levy_row['euros']:,.0f} euros).")
     return charts.sourced(chart, provenance, description)
+
+
+STATUSES = ["Proposed or debated", "In force, signatory platforms only", "In force, mobility platforms only",
+            "Adopted, not found in force in France", "No rule found"]
+STATUS_STYLE = {"Proposed or debated": (charts.GREY, "circle"),
+                "In force, signatory platforms only": (charts.BLUE, "square"),
+                "In force, mobility platforms only": (charts.ORANGE, "triangle-up"),
+                "Adopted, not found in force in France": (charts.GREEN, "diamond"),
+                "No rule found": (charts.VERMILLION, "cross")}
+
+
+def options_then_and_now(status: pd.DataFrame, as_of) -> alt.Chart:
+    """Each option of 2019 at the dispatch and as of the book's last search, side by side."""
+    columns = {"at_dispatch": f"{since.DISPATCH_YEAR}: the dispatch", "this_edition": "Now: this edition"}
+    rows = status.assign(when=status["period"].map(columns))
+    order = list(dict.fromkeys(rows["option"]))
+    shown = [s for s in STATUSES if s in set(rows["status"])]
+    chart = alt.Chart(rows, title=charts.title(
+        "The options of 2019, then and now",
+        f"Where each option stood when the dispatch was written and where it stands as of {since.long_date(as_of)}")
+    ).mark_point(size=200, opacity=1, filled=True).encode(
+        y=alt.Y("option:N", title=None, sort=order),
+        x=alt.X("when:N", title=None, sort=list(columns.values()),
+                axis=alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ': ')")),
+        color=alt.Color("status:N", title="Status", sort=shown,
+                        scale=charts.colour_scale(shown, [STATUS_STYLE[s][0] for s in shown])),
+        shape=alt.Shape("status:N", title="Status", sort=shown,
+                        scale=alt.Scale(domain=shown, range=[STATUS_STYLE[s][1] for s in shown])),
+        tooltip=[alt.Tooltip("option:N", title="Option"), alt.Tooltip("when:N", title="When"),
+                 alt.Tooltip("status:N", title="Status"), alt.Tooltip("note:N", title="What it rests on")],
+    ).properties(height=charts.rows_height(order, per_row=40))
+    now = rows[rows["period"] == "this_edition"]
+    counts = now["status"].value_counts()
+    described = "; ".join(f"{text.count(counts[s], 'option')}: {s[0].lower() + s[1:]}" for s in shown if s in counts)
+    description = (f"Grid of {text.count(len(order), 'option')} in two columns, {since.DISPATCH_YEAR} (the dispatch) "
+                   f"and {since.long_date(as_of)} (this edition). Then, {text.of_them(int((rows[rows['period'] == 'at_dispatch']['status'] == STATUSES[0]).sum()), len(order), 'was', 'were')} "
+                   f"only proposed or debated. Now: {described}.")
+    return charts.sourced(chart, rows, description)

@@ -7,7 +7,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from analyses import charts, workforce
+from analyses import charts, since, text, workforce
 
 NESTED_HEIGHT = 300
 OUTER_RADIUS = 135  # pixels
@@ -108,7 +108,7 @@ def headcounts_log(points: pd.DataFrame) -> alt.LayerChart:
     points = points.assign(platform=points["population"].map(short))
     kinds = [KIND_LABELS[k] for k in KIND_LABELS if k in set(points["kind"])]
     x = alt.X("persons_low:Q", scale=alt.Scale(type="log", domain=[1000, 300_000_000]),
-              axis=charts.count_axis("Persons or profiles (log scale)", values=[1_000, 100_000, 10_000_000]))
+              axis=charts.count_axis("Count (log scale)", values=[1_000, 100_000, 10_000_000]))
     y = alt.Y("platform:N", title=None, sort=list(short.values()))
     offset = alt.YOffset("offset:Q", scale=alt.Scale(domain=[-1.5, 1.5]))
     color = alt.Color("kind_label:N", title=None, sort=kinds,
@@ -225,4 +225,85 @@ def supplier_shares(shares: pd.DataFrame, series: str) -> alt.Chart:
     parts = "; ".join(f"{country} {', '.join(f'{s:g}% in {y}' for y, s in zip(group['year'], group['share_pct']))}"
                       for country, group in rows.groupby("country", sort=False))
     description = f"Horizontal bars of country shares in this series only: {parts}."
+    return charts.sourced(chart, rows, description)
+
+
+SCOPE_LABELS = {"micro-work": "Micro-work", "micro-work on one platform": "Micro-work",
+                "online gig work": "Online freelancing and micro-tasks",
+                "platform work": "Platform work of every kind",
+                "self-employed platform work": "Self-employed platform work"}
+SCOPES = list(dict.fromkeys(SCOPE_LABELS.values()))
+SCOPE_COLOURS = (charts.BLUE, charts.GREEN, charts.ORANGE, charts.PURPLE)
+
+
+def counts_then_and_now(counts: pd.DataFrame, headcounts: pd.DataFrame, circle_table: pd.DataFrame) -> pd.DataFrame:
+    """Counts of people known in 2019 and published since, one row per figure, each labelled with
+    where it applies, its year and whom it counts (`label`), and the kind of work it covers (`scope`).
+
+    From 2019: the French circles and the researchers' Mechanical Turk estimates (micro-work). Since:
+    the counts of data/platform_work_counts.csv and the worldwide freelancer profiles of the
+    headcounts table, published in 2021.
+    """
+    france = pd.DataFrame({
+        "label": [f"France (study of {since.published_year(src)}): {workforce.CIRCLE_LABELS[c].split(' (')[0].lower()}"
+                  for c, src in zip(circle_table["circle"], circle_table["source"])],
+        "scope": "micro-work", "persons_low": circle_table["persons"], "persons_high": circle_table["persons"],
+        "source": circle_table["source"], "via": circle_table["via"]})
+    mturk = headcounts[(headcounts["population"] == "Amazon Mechanical Turk")
+                       & (headcounts["measure"] == "Unique workers")]
+    mturk = pd.DataFrame({"label": [f"Mechanical Turk {y}: unique workers (researchers)" for y in mturk["year"]],
+                          "scope": "micro-work", "persons_low": mturk["persons_low"],
+                          "persons_high": mturk["persons_high"], "source": mturk["source"], "via": mturk["via"]})
+    profiles = headcounts[headcounts["population"] == "Online labour platforms worldwide"]
+    profiles = profiles[profiles["measure"].isin(["Freelancer profiles registered", "Profiles that obtained work at least once"])]
+    profiles = pd.DataFrame({"label": [f"World {y}: {m.lower()}" for y, m in zip(profiles["year"], profiles["measure"])],
+                             "scope": "online gig work", "persons_low": profiles["persons_low"],
+                             "persons_high": profiles["persons_high"], "source": profiles["source"],
+                             "via": profiles["via"]})
+    newer = pd.DataFrame({"label": counts["short_label"],
+                          "scope": counts["scope"], "persons_low": counts["persons_low"],
+                          "persons_high": counts["persons_high"], "source": counts["source"], "via": counts["via"]})
+    rows = pd.concat([france, mturk, profiles, newer], ignore_index=True)
+    rows["persons_high"] = rows["persons_high"].fillna(rows["persons_low"]).astype("int64")
+    rows["persons_low"] = rows["persons_low"].astype("int64")
+    rows["scope_label"] = rows["scope"].map(SCOPE_LABELS)
+    rows = since.with_period(rows)
+    return rows.sort_values(["period", "persons_low"], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+
+def counts_then_and_now_chart(rows: pd.DataFrame) -> alt.LayerChart:
+    """Each count on a log scale, coloured by the kind of work it covers, open marks for what 2019
+    knew and filled marks for what came after: the counts differ first by what they count."""
+    order = list(rows["label"])
+    scopes = [s for s in SCOPES if s in set(rows["scope_label"])]
+    x = alt.X("persons_low:Q", scale=alt.Scale(type="log", domain=[5_000, 600_000_000]),
+              axis=charts.count_axis("Count (log scale)", values=[10_000, 1_000_000, 100_000_000]))
+    y = alt.Y("label:N", title=None, sort=order)
+    color = alt.Color("scope_label:N", title="What is counted", sort=scopes,
+                      scale=charts.colour_scale(scopes, [SCOPE_COLOURS[SCOPES.index(s)] for s in scopes]))
+    tooltip = [alt.Tooltip("label:N", title="Count"), alt.Tooltip("scope_label:N", title="Kind of work"),
+               alt.Tooltip("period:N", title="Published"),
+               alt.Tooltip("persons_low:Q", title="Figure (low)", format=","),
+               alt.Tooltip("persons_high:Q", title="Figure (high)", format=",")]
+    base = alt.Chart(rows)
+    ranges = base.mark_rule(strokeWidth=3).encode(x=x, x2="persons_high:Q", y=y, color=color, tooltip=tooltip)
+    dots = base.mark_point(size=100, opacity=1, strokeWidth=2).encode(
+        x=x, y=y, color=color, tooltip=tooltip,
+        shape=alt.Shape("period:N", title="Published", sort=list(since.PERIODS),
+                        scale=alt.Scale(domain=list(since.PERIODS), range=["circle", "diamond"])),
+        fill=since.period_fill(color),
+    )
+    chart = alt.layer(ranges, dots, title=charts.title(
+        "Counts since 2019 count other populations",
+        "Each mark is one published count; colour says what kind of work it counts, open circles what "
+        "2019 knew, filled diamonds what came after")).properties(height=charts.rows_height(order, per_row=34))
+    newer = rows[rows["period"] == since.PERIODS[1]]
+    micro_newer = newer[newer["scope_label"] == "Micro-work"]
+    description = (f"Dot chart on a logarithmic scale of {len(rows)} counts of people or profiles, "
+                   f"{text.number(len(rows) - len(newer))} known in 2019 and {text.number(len(newer))} published since. "
+                   f"The newer counts run from {newer['persons_low'].min():,} to {newer['persons_high'].max():,}, "
+                   f"but {'only ' if len(micro_newer) else ''}{text.of_total(len(micro_newer), len(newer), 'newer counts')} "
+                   f"{'is' if len(micro_newer) == 1 else 'are'} of micro-work; the others count online "
+                   "freelancing, platform work of every kind or self-employed platform workers, far larger "
+                   "populations than the micro-workers of 2019.")
     return charts.sourced(chart, rows, description)

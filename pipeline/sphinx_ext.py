@@ -188,13 +188,30 @@ class ErrataDirective(Directive):
                                 text.cite(row.source) + (f", as reported by {text.cite(row.via, 't')}"
                                                          if isinstance(row.via, str) else ""))
             page = text.Trusted(f"{{doc}}`/{row.page}`")  # the descriptor restricts page to a path
-            lines += text.myst("**{where}** ({page}), corrected from the edition of {since}\n"
+            verb = "added in" if row.kind == "addition" else "corrected from"
+            lines += text.myst("**{where}** ({page}), {verb} the edition of {since}\n"
                                ": *Before:* [{before}]{{.erratum-before}}\n: *Now:* {now}\n: *Why:* {why} ({cite})\n",
-                               where=row.where, page=page, since=edition.long_date(since), before=row.before,
+                               where=row.where, page=page, verb=verb, since=edition.long_date(since), before=row.before,
                                now=row.now, why=row.why, cite=cite).split("\n")
         container = nodes.container(classes=["book-errata"])
         self.state.nested_parse(StringList(lines, source="data/errata.csv"), self.content_offset, container)
         return [container]
+
+
+class EditionBibtexDirective(Directive):
+    """A BibTeX block whose year and edition are the edition's: @@year@@, @@date@@ (ISO) and
+    @@commit@@ in the content are replaced, so the citation a reader copies is never out of date."""
+
+    has_content = True
+
+    def run(self):
+        this = edition.current()
+        body = "\n".join(self.content)
+        for placeholder, value in (("@@year@@", str(this.date.year)), ("@@date@@", this.date.isoformat()),
+                                   ("@@commit@@", this.commit)):
+            body = body.replace(placeholder, value)
+        block = nodes.literal_block(body, body, language="bibtex")
+        return [block]
 
 
 def _edition_role(name, rawtext, text, lineno, inliner, options=None, content=None):
@@ -304,5 +321,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("execution-table", ExecutionTableDirective)
     app.add_directive("package-versions", PackageVersionsDirective)
     app.add_directive("errata", ErrataDirective)
+    app.add_directive("edition-bibtex", EditionBibtexDirective)
     app.add_role("edition", _edition_role)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

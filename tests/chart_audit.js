@@ -7,7 +7,9 @@
  * - a colour scale that gives two of its values the same colour (live charts only);
  * - a mark, rule or legend symbol with less than 3:1 contrast against the page, or a text mark
  *   with less than 4.5:1 (WCAG 2.1, criteria 1.4.11 and 1.4.3);
- * - a label cut with an ellipsis, running off the chart's edge, or overlapping another label.
+ * - a label cut with an ellipsis, running off the chart's edge, or overlapping another label;
+ * - fewer legends than the fields the spec asks a legend for (live charts only): a legend that
+ *   one channel's `legend: null` took away from another channel sharing its field.
  */
 window.chartAudit = (function () {
   "use strict";
@@ -237,6 +239,43 @@ window.chartAudit = (function () {
     return problems;
   }
 
+  var LEGEND_CHANNELS = ["color", "fill", "stroke", "shape", "size", "opacity", "strokeDash"];
+
+  /* The fields the Vega-Lite spec gives a legend: channels sharing a field share one legend. */
+  function legendFields(spec) {
+    var fields = {};
+    (function walk(node) {
+      if (!node || typeof node !== "object") {
+        return;
+      }
+      var encoding = node.encoding || {};
+      LEGEND_CHANNELS.forEach(function (channel) {
+        var def = encoding[channel];
+        var field = def && (def.field || (def.condition && def.condition.field));
+        var scaled = def && def.scale !== null && !(def.condition && def.condition.scale === null);
+        if (field && scaled && def.legend !== null) {
+          fields[field] = true;
+        }
+      });
+      ["layer", "hconcat", "vconcat", "concat"].forEach(function (key) {
+        (node[key] || []).forEach(walk);
+      });
+      if (node.spec) {
+        walk(node.spec);
+      }
+    })(spec);
+    return Object.keys(fields);
+  }
+
+  function legendProblems(chart, svg) {
+    var wanted = legendFields(chart.spec);
+    var drawn = svg.querySelectorAll("g.role-legend").length;
+    if (drawn < wanted.length) {
+      return ["the spec asks for a legend of " + wanted.join(", ") + " but " + drawn + " legend(s) are drawn"];
+    }
+    return [];
+  }
+
   function unique(list) {
     return list.filter(function (item, i) { return list.indexOf(item) === i; });
   }
@@ -254,6 +293,9 @@ window.chartAudit = (function () {
       var problems = svg ? auditSvg(svg, background) : ["the chart was not drawn"];
       if (figure.bookChart) {
         problems = problems.concat(colourScaleProblems(figure.bookChart));
+        if (svg) {
+          problems = problems.concat(legendProblems(figure.bookChart, svg));
+        }
       }
       report[figure.id] = problems;
     });

@@ -63,6 +63,11 @@ BROKEN = {
                   alt.Chart(ROWS).mark_text(fontSize=14).encode(x=alt.value(60), y=alt.value(20),
                                                                 text="label:N")),
         "overlap"),
+    "legend taken away by another channel": (
+        alt.Chart(ROWS).mark_point(size=80, strokeWidth=2).encode(
+            y="label:N", x="euros:Q", color=alt.Color("year:N", title="Year"),
+            fill=alt.condition("datum.euros > 100", alt.Color("year:N", legend=None), alt.value("transparent"))),
+        "asks for a legend of year"),
     "bars outside the plot": (
         alt.Chart(ROWS).mark_bar().encode(y="label:N", x=alt.X("euros:Q", scale=alt.Scale(domain=[20000, 30000]))),
         "draws no visible mark inside the plot area"),

@@ -194,6 +194,7 @@ COUNT_GRAMMAR = [
                 r"|November|December)\b)[a-z]+s\b"), "one followed by a plural"),
     (re.compile(r"\b(\d+) of (?:the )?\1\b"), "all of a count written as 'N of N'"),
     (re.compile(r"\b\d{1,2}h\d{2}\b"), "a duration written the French way (2h43)"),
+    (re.compile(r"\b(?:these|those|the|all|of) [2-9] (?!(?:dollars|euros|hours|minutes|years|days|weeks|months|points)\b)[a-z]+s\b"), "a small count in figures after an article"),
 ]
 
 
@@ -228,8 +229,29 @@ def test_the_errata_page_lists_every_correction_with_the_edition_from_the_reposi
 
 def test_the_count_grammar_check_catches_what_it_is_for():
     old = ["0 of the dispatch's 3 workers earn above", "0 applies to micro-work", "in 8 of 8 household types",
-           "1 rows: 1 read in the primary source", "1 scores are zero", "women spend 2h43 a day"]
+           "1 rows: 1 read in the primary source", "1 scores are zero", "women spend 2h43 a day",
+           "Each of these 6 searches is a row"]
     for sentence in old:
         assert any(pattern.search(sentence) for pattern, _ in COUNT_GRAMMAR), sentence
-    for fine in ["none of the three workers earns", "on 1 January 2019", "1.5 hours", "all eight household types"]:
+    for fine in ["none of the three workers earns", "on 1 January 2019", "1.5 hours", "all eight household types",
+                 "the 2 December 2026 deadline", "of 5 dollars"]:
         assert not any(pattern.search(fine) for pattern, _ in COUNT_GRAMMAR), fine
+
+
+def test_the_landing_and_cite_pages_give_the_edition_of_the_commit_built():
+    import datetime
+    import subprocess
+
+    from pipeline import edition
+
+    head = subprocess.run(["git", "log", "-1", "--format=%cs %h"], capture_output=True, text=True,
+                          cwd=HTML.parent.parent, check=True).stdout.split()
+    day = datetime.date.fromisoformat(head[0])
+    landing = " ".join(_soup(HTML / "intro.html").get_text(" ").split())
+    assert f"This edition is dated {edition.long_date(day)}" in landing
+    cite = _soup(HTML / "cite.html")
+    bibtex = [block.get_text() for block in cite.select("div.highlight-bibtex pre, pre")]
+    assert bibtex and all("@@" not in block for block in bibtex)
+    assert any(f"year      = {{{day.year}}}" in block and f"edition   = {{{day.isoformat()}}}" in block
+               for block in bibtex), bibtex[:1]
+    assert head[1] in cite.get_text()

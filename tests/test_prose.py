@@ -100,7 +100,8 @@ def test_the_guard_catches_what_it_should():
 
 
 GLUE_USE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]+?)`")
-GLUE_DIRECTIVE = re.compile(r"^```\{glue(?::[a-z]+)?\}\s+(\S+)", re.M)
+GLUE_DIRECTIVE = re.compile(r"^```\{glue(?::[a-z]+)?\}\s+(\S+)\n((?::[a-z-]+:.*\n)*)", re.M)
+GLUE_DOC = re.compile(r"^:doc:\s*(\S+)", re.M)
 
 
 def defined_keys() -> dict[str, set[str]]:
@@ -124,8 +125,9 @@ def used_keys() -> dict[str, set[str]]:
                 used[Path(path).stem].add(key.split(":")[0])
             else:
                 used[page.stem].add(role.split(":")[0])
-        for key in GLUE_DIRECTIVE.findall(text):
-            used[page.stem].add(key)
+        for key, options in GLUE_DIRECTIVE.findall(text):
+            doc = GLUE_DOC.search(options)
+            used[Path(doc.group(1)).stem if doc else page.stem].add(key)
     # glue:md directives live in the chapters' markdown, which prose_pages() already reads
     return used
 
