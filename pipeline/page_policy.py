@@ -39,10 +39,13 @@ KNOWN_SCRIPTS = [re.compile(p, re.S) for p in (
     r'\s*console\.log\("\[PST\]: Set focus on search field\."\);\s*\}',
 )]
 KNOWN_HANDLERS = {"window.print()", "toggleFullScreen()"}  # the toolbar's print and full-screen buttons
+# The style attributes Sphinx writes into the general index (genindex.html), allowed by hash.
+KNOWN_STYLE_ATTRIBUTES = {"width: 100%", "width: 33%; vertical-align: top;"}
 EXECUTABLE = {"", "text/javascript", "application/javascript", "module"}
 
 SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
 STYLE = re.compile(r"<style[^>]*>(?P<body>.*?)</style>", re.S)
+STYLE_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^>]*?\sstyle=(?:"([^"]*)"|'([^']*)')""")
 HANDLER = re.compile(r"""\s(on[a-z]+)=(?:"([^"]*)"|'([^']*)')""")
 TYPE = re.compile(r"""\btype=["']([^"']*)["']""")
 HEAD_START = re.compile(r"<head[^>]*>\s*(<meta charset=[^>]*>)?", re.I)
@@ -50,7 +53,7 @@ OLD_META = re.compile(rf'\n?<meta id="{META_ID}"[^>]*>\n?')
 
 
 class PagePolicyError(RuntimeError):
-    """A page holds an inline script or handler the book does not know."""
+    """A page holds an inline script, handler or style attribute the book does not know."""
 
 
 def _hash(text: str) -> str:
@@ -74,21 +77,29 @@ def handlers(page: str) -> list[str]:
             for tag in tags for m in HANDLER.finditer(tag)]
 
 
+def style_attributes(page: str) -> list[str]:
+    """The value of every style attribute of the page's elements, as the browser decodes it."""
+    return [html.unescape(m.group(1) if m.group(1) is not None else m.group(2))
+            for m in STYLE_ATTRIBUTE.finditer(SCRIPT.sub("", page))]
+
+
 def policy(page: str, where: str = "page") -> str:
     """The page's Content-Security-Policy; PagePolicyError for an inline script or handler the
     book does not know."""
     scripts = inline_scripts(page)
     unknown = [s.strip()[:80] for s in scripts if not any(p.fullmatch(s.strip()) for p in KNOWN_SCRIPTS)]
     unknown += [f"on...={h}" for h in handlers(page) if h not in KNOWN_HANDLERS]
+    unknown += [f"style={s}" for s in style_attributes(page) if s not in KNOWN_STYLE_ATTRIBUTES]
     if unknown:
         raise PagePolicyError(f"{where}: inline script(s) the book does not know, which its page policy "
                               f"would block: {unknown}")
     script_hashes = sorted({_hash(s) for s in scripts} | {_hash(h) for h in handlers(page)})
     style_hashes = sorted({_hash(m.group("body")) for m in STYLE.finditer(page)})
+    attribute_hashes = sorted({_hash(s) for s in style_attributes(page)})
     return "; ".join([
         "default-src 'none'",
         "script-src 'self' 'unsafe-hashes' 'report-sample' " + " ".join(script_hashes),
-        "style-src 'self' " + " ".join(style_hashes),
+        "style-src 'self' " + " ".join(style_hashes + (["'unsafe-hashes'"] + attribute_hashes if attribute_hashes else [])),
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",

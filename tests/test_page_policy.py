@@ -42,3 +42,14 @@ def test_the_policy_goes_first_in_the_head_and_is_replaced_not_repeated():
     assert page_policy.apply(once) == once
     assert page_policy.apply('<meta http-equiv="Refresh" content="0; url=intro.html" />').startswith(
         f'<meta id="{page_policy.META_ID}"')
+
+
+def test_the_index_pages_style_attributes_are_allowed_by_hash_and_no_others():
+    """The general index lists glossary terms in a table Sphinx lays out with style attributes."""
+    index = PAGE.replace("<body>", '<body><table style="width: 100%"><tr><td style="width: 33%; vertical-align: top;">')
+    style_src = next(d for d in page_policy.policy(index).split("; ") if d.startswith("style-src"))
+    assert "'unsafe-hashes'" in style_src and _sha("width: 100%") in style_src
+    assert _sha("width: 33%; vertical-align: top;") in style_src
+    assert "'unsafe-hashes'" not in next(d for d in page_policy.policy(PAGE).split("; ") if d.startswith("style-src"))
+    with pytest.raises(page_policy.PagePolicyError, match="style=position: fixed"):
+        page_policy.policy(PAGE.replace("<body>", '<body><div style="position: fixed">'))
