@@ -34,6 +34,7 @@ import altair as alt
 import pandas as pd
 
 from analyses import bib
+from analyses.text import count as count_of, number as number_word
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 PAGE_BACKGROUND = {"light": "#FFFFFF", "dark": "#14181E"}  # the theme's --pst-color-background
@@ -194,28 +195,51 @@ def sourced(chart: alt.TopLevelMixin, rows: pd.DataFrame, description: str) -> a
     return chart.properties(description=text, usermeta={"sources": pairs, "description": text})
 
 
+MAIN_SOURCES = 3  # works named in a chart's source line; the others are behind "and N more"
+
+
 def source_pairs(rows: pd.DataFrame) -> list[list[str | None]]:
-    """Distinct (source, via) key pairs of a table, in the order the rows give them."""
+    """Distinct (source, via) key pairs of a table, the pair behind most rows first (ties in the
+    order the rows give them): the main sources lead the chart's source line."""
     if "source" not in rows:
         raise ChartError("the rows drawn have no 'source' column")
     via = rows["via"] if "via" in rows else pd.Series([None] * len(rows), index=rows.index)
-    pairs = []
+    pairs: list[list[str | None]] = []
+    counts: Counter[tuple] = Counter()
     for source, copy in zip(rows["source"], via):
         pair = [str(source), None if pd.isna(copy) else str(copy)]
+        counts[tuple(pair)] += 1
         if pair not in pairs:
             pairs.append(pair)
-    return pairs
+    return sorted(pairs, key=lambda pair: -counts[tuple(pair)])
 
 
-def source_line(pairs: list[list[str | None]]) -> str:
-    """'Sources: A (2019); B (2018), reported by C (2019).' from (source, via) key pairs."""
-    parts = []
-    for source, copy in pairs:
-        label = bib.short_labels([source])[0]
-        if copy:
-            label += f", as reported by {bib.short_labels([copy])[0]}"
-        parts.append(label)
-    return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) + "."
+def _source_label(source: str, copy: str | None) -> str:
+    label = bib.short_labels([source])[0]
+    return label + (f", as reported by {bib.short_labels([copy])[0]}" if copy else "")
+
+
+def source_line(pairs: list[list[str | None]], limit: int | None = None) -> str:
+    """'Sources: A (2019); B (2018), as reported by C (2019).' from (source, via) key pairs; with
+    a `limit`, the first `limit` works and 'and N more'."""
+    parts = [_source_label(source, copy) for source, copy in pairs]
+    shown = parts if limit is None or len(parts) <= limit + 1 else parts[:limit]
+    rest = len(parts) - len(shown)
+    listed = "; ".join(shown) + (f"; and {count_of(rest, 'more source', 'more sources')}" if rest else "")
+    return ("Source: " if len(parts) == 1 else "Sources: ") + listed + "."
+
+
+def source_markup(pairs: list[list[str | None]]) -> str:
+    """The caption's source line: the main works, and the full list in a disclosure the reader
+    can open when there are more (shown in full in print)."""
+    short = html.escape(source_line(pairs, MAIN_SOURCES))
+    if len(pairs) <= MAIN_SOURCES + 1:
+        return f'<span class="book-chart-source">{short}</span>'
+    full = "".join(f"<li>{html.escape(_source_label(source, copy))}</li>" for source, copy in pairs)
+    return (f'<span class="book-chart-source book-chart-source-short">{short}</span>'
+            f'<span class="book-chart-source book-chart-source-print">{html.escape(source_line(pairs))}</span>'
+            f'<details class="book-chart-sources"><summary>All {number_word(len(pairs))} sources of this chart'
+            f'</summary><ul>{full}</ul></details>')
 
 
 # --- Rules every chart must keep, checked before it is drawn -------------------------------------
@@ -418,7 +442,7 @@ def figure(spec: dict) -> dict[str, str]:
     safe_spec = spec_json.replace("</", "<\\/")
     markup = f"""<figure id="{chart_id}" class="book-chart" aria-label="{html.escape(title_text)}" aria-describedby="{description_id}">
 <div class="book-chart-view"></div>
-<figcaption class="book-chart-caption"><span class="book-chart-source">{html.escape(source_line(meta['sources']))}</span>
+<figcaption class="book-chart-caption">{source_markup(meta['sources'])}
 <span id="{description_id}" class="book-chart-description">{html.escape(meta['description'])}</span></figcaption>
 <script type="application/json" id="{spec_id}">{safe_spec}</script>
 </figure>"""

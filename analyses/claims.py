@@ -27,6 +27,10 @@ VERDICT_PHRASES = {
     "not checkable: personal testimony": ("is a personal testimony that no source can check",
                                           "are personal testimonies that no source can check"),
 }
+# The badge each verdict is shown in: a colour to find it by, and always its words.
+VERDICT_BADGES = {"supported": "supported", "needs nuance": "nuance",
+                  "not supported by the sources found": "unsourced", "contradicted": "contradicted",
+                  "not checkable: personal testimony": "testimony"}
 CHAPTERS = {"workforce": ("How many click workers?", "chapter-workforce"),
             "gender": ("Who clicks? Gender and the triple day", "chapter-gender"),
             "pay": ("Paid by the click: pay and poverty", "chapter-pay"),
@@ -188,7 +192,8 @@ def verdict_markup(claim_id: str, verdict: str) -> text.Trusted:
     """A verdict as MyST, tagged with its claim so that a test can find it on every page it is stated."""
     if verdict not in VERDICTS or not text.CITATION_KEY.fullmatch(claim_id):
         raise ValueError(f"claim {claim_id!r}: not a verdict or an identifier the page can carry")
-    return text.Trusted(f"[{verdict}]{{.claim-verdict .claim-{claim_id.replace('_', '-')}}}")
+    return text.Trusted(f"[{verdict}]{{.claim-verdict .claim-{claim_id.replace('_', '-')} "
+                        f".verdict-{VERDICT_BADGES[verdict]}}}")
 
 
 def ledger_markdown(filled: pd.DataFrame) -> str:
@@ -212,6 +217,48 @@ def chapter_markdown(filled: pd.DataFrame) -> str:
                           verdict=verdict_markup(row.claim_id, row.verdict), cites=text.cite(row.sources, "t"))
         blocks.append(block + "\n" + since_markdown(row))
     return "\n\n".join(blocks)
+
+
+EVIDENCE_STRENGTHS = ["read in the primary sources", "partly read in copies", "read only in copies",
+                      "no source found", "a testimony: nothing to read"]
+
+
+def evidence_strength(claim, provenance: pd.DataFrame) -> str:
+    """How the evidence behind a verdict was read, from the data rows of the claim's sources: in
+    the sources themselves, partly or only in copies (press reports, republications), or none."""
+    if claim.verdict == "not checkable: personal testimony":
+        return EVIDENCE_STRENGTHS[4]
+    if claim.verdict == "not supported by the sources found":
+        return EVIDENCE_STRENGTHS[3]
+    keys = [k.strip() for k in claim.sources.split(";")]
+    read = provenance[provenance["source"].isin(keys) & (provenance["evidence"] != "assessment")]
+    primary = set(read.loc[read["evidence"] == "primary", "source"])
+    if not len(read) or not primary:
+        return EVIDENCE_STRENGTHS[2] if len(read) else EVIDENCE_STRENGTHS[0]
+    return EVIDENCE_STRENGTHS[0] if set(read["source"]) <= primary else EVIDENCE_STRENGTHS[1]
+
+
+def support_table(filled: pd.DataFrame, provenance: pd.DataFrame) -> str:
+    """A chapter's closing table, as MyST: each claim of the dispatch it checks, the verdict (a
+    badge with its words), how the evidence was read, and the section that discusses it."""
+    lines = [":::{table}", ":class: book-support-table", "",
+             "| The dispatch's statement | Verdict | Evidence | Where |", "|---|---|---|---|"]
+    for row in filled.itertuples():
+        lines.append(text.myst("| {claim} | {verdict} | {strength} | {where} |", claim=row.claim,
+                               verdict=verdict_markup(row.claim_id, row.verdict),
+                               strength=evidence_strength(row, provenance),
+                               where=_where(row.section, row.chapter)))
+    return "\n".join(lines + [":::"])
+
+
+def _where(section: str, chapter: str) -> text.Trusted:
+    """A link to the section that discusses a claim, naming its chapter when it is another one
+    (section labels start with their chapter's key: 'regulation-since')."""
+    home = section.split("-", 1)[0]
+    if home not in CHAPTERS:
+        raise ValueError(f"section label {section!r} does not start with a chapter key of {sorted(CHAPTERS)}")
+    link = f"{{ref}}`{section}`"
+    return text.Trusted(link if home == chapter else f"{link}, in {{ref}}`{CHAPTERS[home][1]}`")
 
 
 def since_markdown(row) -> str:

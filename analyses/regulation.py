@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analyses import workforce
+from analyses import since, text, workforce
 
 MONTHS_PER_YEAR = 12
 
@@ -76,3 +76,34 @@ def top_scores(scores: pd.DataFrame, series: str = "cloudwork") -> pd.DataFrame:
     rows = scores[scores["series"] == series]
     best = rows.groupby("year")["score"].transform("max")
     return rows[rows["score"] == best].sort_values(["year", "platform"]).reset_index(drop=True)
+
+
+RIGHTS_PARTS = {"today": "What applies today", "contacts": "Whom to turn to",
+                "changes": "What changes when the new texts apply"}
+
+
+def rights_box(rights: pd.DataFrame, checks: pd.DataFrame, check_ids: dict[str, list[str]]) -> tuple[str, str]:
+    """The box for micro-workers: its date (the latest reading or search it rests on) and its
+    MyST, each part's statements with their sources, then what the dated searches of
+    `check_ids[part]` could not find (a search of another date than the box's says its own)."""
+    searches = {part: [since.check(checks, check_id) for check_id in ids] for part, ids in check_ids.items()}
+    day = max([pd.Timestamp(d) for d in rights["read_on"]]
+              + [pd.Timestamp(row["as_of"]) for rows in searches.values() for row in rows])
+    blocks = []
+    for part, heading in RIGHTS_PARTS.items():
+        rows = rights[rights["part"] == part]
+        if rows.empty:
+            raise ValueError(f"data/worker_rights.csv has no statement for the part '{part}'")
+        items = [text.myst("- {statement} {cites}", statement=row.statement, cites=_cites(row.source, row.via))
+                 for row in rows.itertuples()]
+        for row in searches.get(part, []):
+            found = (since.not_found_sentence(row) if pd.Timestamp(row["as_of"]) != day else
+                     text.Trusted(text.myst("{finding} {cites}", finding=row["finding"],
+                                            cites=_cites(row["source"], row["via"]))))
+            items.append(text.myst("- {found}", found=found))
+        blocks.append(f"**{heading}**\n\n" + "\n".join(items))
+    return since.long_date(day), "\n\n".join(blocks)
+
+
+def _cites(source: str, via) -> str:
+    return text.cite(source if pd.isna(via) else f"{source};{via}")

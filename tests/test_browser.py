@@ -283,8 +283,11 @@ def test_search_results_quote_the_pages_text(browser, server):
     try:
         visit.page.wait_for_selector("#search-results li p.context", timeout=15_000)
         visit.page.wait_for_timeout(1_000)
+        # glossary terms are listed too, by the term itself: pages are what this test is about
         summaries = visit.page.evaluate(
-            "[...document.querySelectorAll('#search-results li p.context')].map(p => p.textContent)")
+            "[...document.querySelectorAll('#search-results li p.context')]"
+            ".filter(p => !(p.closest('li').querySelector('a') || {href: ''}).href.includes('#term-'))"
+            ".map(p => p.textContent)")
         assert summaries
         toolbar_only = [s for s in summaries if len(s) < 60 or re.match(r"^\W*\.(ipynb|md|pdf)\b", s)]
         assert toolbar_only == []
@@ -332,3 +335,42 @@ def test_the_page_policy_blocks_what_was_not_written_by_the_book(browser, tmp_pa
             assert visit.page.evaluate("document.querySelectorAll('figure.book-chart-live').length") > 0
         finally:
             visit.close()
+
+
+@pytest.mark.parametrize("page_path", [p for p in pages() if p.startswith("chapters/0")])
+def test_bold_is_kept_for_what_matters_most(browser, server, page_path):
+    """Glued values read as text; a few sentences and labels are bold, and at most three bold
+    passages carry a figure other than a date or a year (every figure was bold once, so bold
+    meant nothing)."""
+    visit = Visit(browser, f"{server}/{page_path}", "desktop", "light")
+    try:
+        weights = visit.page.evaluate("""[...document.querySelectorAll('main span.pasted-text')]
+            .filter(s => !s.closest('strong, b, th, dt, .admonition-title'))
+            .map(s => Number(getComputedStyle(s).fontWeight))""")
+        bold_figures = visit.page.evaluate("""[...document.querySelectorAll('main strong')]
+            .filter(s => !s.closest('figure, table, .bd-sidebar-primary'))
+            .map(s => s.textContent.trim())
+            .filter(text => /\\d/.test(text.replace(/\\b\\d{1,2} [A-Z][a-z]+ \\d{4}\\b/g, '')
+                                          .replace(/\\b(19|20)\\d\\d\\b/g, '')))""")
+        assert weights and max(weights) < 600, "glued values are bold"
+        assert len(bold_figures) <= 3, bold_figures
+    finally:
+        visit.close()
+
+
+def test_a_long_source_line_opens_onto_all_sources_and_prints_them_all(browser, server):
+    visit = Visit(browser, f"{server}/chapters/03-pay-poverty.html", "desktop", "light")
+    try:
+        figure = visit.page.locator("figure.book-chart", has=visit.page.locator("details.book-chart-sources")).first
+        short = figure.locator(".book-chart-source-short").inner_text()
+        assert re.search(r"and \w+ more sources?\.$", short), short
+        listed = figure.locator("details.book-chart-sources li")
+        assert not listed.first.is_visible()
+        figure.locator("details.book-chart-sources summary").click()
+        assert listed.first.is_visible() and listed.count() > 4
+        visit.page.emulate_media(media="print")
+        assert figure.locator(".book-chart-source-print").is_visible()
+        assert not figure.locator(".book-chart-source-short").is_visible()
+        assert visit.problems == []
+    finally:
+        visit.close()

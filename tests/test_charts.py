@@ -312,3 +312,22 @@ def test_every_published_chart_csv_is_safe_to_open_in_a_spreadsheet():
                 except ValueError:
                     pass
                 assert not cell.startswith(chart_assets.FORMULA_STARTS), (path.name, cell)
+
+
+def test_a_long_source_line_names_the_main_works_and_opens_onto_all():
+    pairs = [["leludec2019howmany", None]] * 1 + [["casilli2019microtravail", "afp2019premiere"],
+                                                 ["berg2018ilo", None], ["ilo2021weso", None],
+                                                 ["toxtli2021invisible", None], ["perrigo2023openai", None]]
+    line = charts.source_line(pairs, charts.MAIN_SOURCES)
+    assert line.endswith("Berg et al. (2018); and three more sources.")
+    markup = charts.source_markup(pairs)
+    assert "All six sources of this chart" in markup and markup.count("<li>") == 6
+    assert "Perrigo (2023)" in markup.split("<details", 1)[1]
+    # four works are named in full: "and one more source" would save nothing
+    assert "more" not in charts.source_line(pairs[:4], charts.MAIN_SOURCES)
+    assert "<details" not in charts.source_markup(pairs[:4])
+
+
+def test_the_works_behind_most_rows_lead_the_source_line():
+    rows = pd.DataFrame({"source": ["berg2018ilo", "ilo2021weso", "ilo2021weso"], "via": [None, None, None]})
+    assert charts.source_pairs(rows) == [["ilo2021weso", None], ["berg2018ilo", None]]

@@ -53,3 +53,31 @@ def test_ledger_markdown_groups_by_chapter_and_cites(ledger):
     assert text.index("### How many click workers?") < text.index("### What could regulation do?")
     assert "{cite:t}`leludec2019howmany`" in text
     assert "{ref}`chapter-pay`" in text
+
+
+def test_the_strength_of_evidence_follows_how_the_sources_were_read():
+    import pandas as pd
+
+    provenance = pd.DataFrame({"source": ["a", "a", "b", "c"], "evidence": ["primary", "secondary", "secondary", "assessment"]})
+    claim = lambda verdict, sources: pd.Series({"verdict": verdict, "sources": sources})  # noqa: E731
+    strength = claims.evidence_strength
+    assert strength(claim("supported", "a"), provenance) == "read in the primary sources"
+    assert strength(claim("supported", "a;b"), provenance) == "partly read in copies"
+    assert strength(claim("needs nuance", "b"), provenance) == "read only in copies"
+    assert strength(claim("not supported by the sources found", "a"), provenance) == "no source found"
+    assert strength(claim("not checkable: personal testimony", "a"), provenance) == "a testimony: nothing to read"
+
+
+def test_each_chapter_table_has_every_claim_of_the_chapter_with_a_badge_and_a_section(ledger):
+    from analyses import catalogue
+
+    filled = claims.ledger(ledger, claims.figures())
+    provenance = catalogue.provenance()
+    for chapter, rows in filled.groupby("chapter"):
+        table = claims.support_table(rows, provenance)
+        lines = [line for line in table.splitlines() if line.startswith("|")]
+        assert len(lines) == len(rows) + 2, chapter
+        for row, line in zip(rows.itertuples(), lines[2:]):
+            assert f".verdict-{claims.VERDICT_BADGES[row.verdict]}" in line
+            assert f"{{ref}}`{row.section}`" in line
+            assert ("in {ref}`chapter-" in line) == (not row.section.startswith(row.chapter))

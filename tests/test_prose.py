@@ -14,6 +14,7 @@ import jupytext
 import pytest
 
 from pipeline import notebooks
+from tests import readability
 from tests.conftest import ROOT, toc_entries
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -166,3 +167,39 @@ def test_the_unclosed_role_guard_catches_what_it_should():
 def test_every_role_is_closed(page):
     text = dict(prose_pages())[page]
     assert unclosed_roles(text) == [], f"{page.relative_to(ROOT)}: a role lacks its closing brace"
+
+
+@pytest.mark.parametrize("page", toc_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_paragraphs_and_sentences_are_short_enough_to_read(page):
+    """No paragraph over about 120 words and no sentence over about 40 (tests/readability.py)."""
+    assert readability.too_long(page) == []
+
+
+def test_the_length_check_reports_file_line_and_length(tmp_path):
+    long_sentence = "Word " + " ".join(["word"] * 44) + "."
+    page = tmp_path / "page.md"
+    page.write_text("# Title\n\nA short one. " + long_sentence + "\n\n```{code-cell} ipython3\n"
+                    + " ".join(["code"] * 200) + "\n```\n\n" + "Short. " * 130 + "\n", encoding="utf-8")
+    assert readability.too_long(page) == [
+        'page.md line 3: sentence of 45 words: "' + long_sentence[:60] + '..."',
+        "page.md line 9: paragraph of 130 words"]
+    roles = "{glue:text}`casual:,d` people {cite:p}`leludec2019howmany`, et al. said. No. 193 stands."
+    assert readability.sentences(readability._as_read(roles)) == [
+        "Value people (Author, 2019), et al. said.", "No. 193 stands."]
+
+
+CHAPTERS = sorted((ROOT / "chapters").glob("0[1-9]-*.md"))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_every_chapter_ends_on_what_the_data_support_and_its_own_limits(chapter):
+    """The same ending everywhere: the claims table, then the limits of that chapter alone; the
+    limits shared by all (secondary readings, pages read in part) are on the data appendix."""
+    text = chapter.read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    assert headings[-2:] == ["What the data support", "Limits"]
+    support = text[text.index("## What the data support"):text.index("## Limits")]
+    assert re.search(r"support_table\(", support) and "```{glue:md}" in support
+    limits = text[text.index("## Limits"):]
+    assert "data-limits" in limits
+    assert not re.search(r"^- \*\*Secondary", limits, re.M), "say secondary readings once, on the data page"
