@@ -1,7 +1,9 @@
 /* Draws the book's charts with the Vega bundle shipped in _static/, in the page's colour mode.
  *
  * Each chart is a <figure class="book-chart"> holding its Vega-Lite spec in a JSON script tag.
- * Charts are drawn once the page has loaded, redrawn when the reader switches between the light
+ * The Vega bundle is fetched only when a chart comes near the screen (the page's text never waits
+ * for it), and each chart is drawn as it approaches; `window.bookCharts.drawAll()` draws every
+ * chart at once (the browser tests call it). Charts are redrawn when the reader switches between the light
  * and dark themes and when the column's width changes much; a redraw keeps the values the reader
  * set on sliders and buttons. Titles are wrapped to the width the chart has. In dark mode each
  * colour of the book's palette is swapped for its dark-page twin, listed in the spec's
@@ -12,6 +14,11 @@
   "use strict";
 
   var REDRAW_WIDTH_CHANGE = 24;  // pixels of column width change that re-wrap titles
+  var NEAR_SCREEN = "800px 0px";  // how far below (or above) the screen a chart starts being drawn
+  var script = document.currentScript;
+  var BUNDLE = new URL((script && script.dataset.vegaBundle) || "vega-bundle.js",
+                       (script && script.src) || document.baseURI).href;
+  var bundleLoading = null;
   var MIN_WRAP_WIDTH = 200;      // pixels: a narrower column is not laid out yet
   var measure = document.createElement("canvas").getContext("2d");
 
@@ -142,7 +149,7 @@
     }
     // No styles injected into the page (the page policy allows only the book's style sheets):
     // book.css styles the chart and its tooltip.
-    window.vegaEmbed(view, spec, { actions: false, renderer: "svg", defaultStyle: false, ast: true,
+    return window.vegaEmbed(view, spec, { actions: false, renderer: "svg", defaultStyle: false, ast: true,
                                    tooltip: { theme: theme, disableDefaultStyle: true } })
       .then(function (result) {
         figure.bookChart = { view: result.view, spec: spec, vgSpec: result.vgSpec, width: width };
@@ -214,11 +221,59 @@
     waiting.observe(document.body, { childList: true });
   }
 
+  /* The Vega bundle, fetched once, the first time a chart is needed. */
+  function withBundle() {
+    if (typeof window.vegaEmbed === "function") {
+      return Promise.resolve();
+    }
+    if (!bundleLoading) {
+      bundleLoading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = BUNDLE;
+        tag.onload = resolve;
+        tag.onerror = function () { reject(new Error("the chart library could not be loaded")); };
+        document.head.appendChild(tag);
+      });
+    }
+    return bundleLoading;
+  }
+
+  function drawSoon(figure) {
+    if (figure.dataset.chartRequested) {
+      return figure.bookChartDrawn;
+    }
+    figure.dataset.chartRequested = "yes";
+    figure.bookChartDrawn = withBundle().then(function () { return draw(figure); });
+    return figure.bookChartDrawn;
+  }
+
+  function drawAll() {
+    return Promise.all(Array.prototype.map.call(figures(), drawSoon));
+  }
+
+  function drawNearScreen() {
+    if (typeof IntersectionObserver !== "function") {
+      drawAll();
+      return;
+    }
+    var near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          near.unobserve(entry.target);
+          drawSoon(entry.target);
+        }
+      });
+    }, { rootMargin: NEAR_SCREEN });
+    figures().forEach(function (figure) { near.observe(figure); });
+  }
+
   function start() {
-    figures().forEach(draw);
+    drawNearScreen();
     redrawWhenNeeded();
     keepTooltipsOnScreen();
   }
+
+  window.bookCharts = { drawAll: drawAll };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

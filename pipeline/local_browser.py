@@ -26,16 +26,20 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path):
-    """Serve a folder on a free port of 127.0.0.1; yields the base URL."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(_QuietHandler, directory=str(directory)))
+def serving(handler, port: int = 0):
+    """Run an HTTP request handler on 127.0.0.1 (a free port unless given); yields the base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def serve(directory: Path):
+    """Serve a folder as `http.server` does; a context manager yielding the base URL."""
+    return serving(functools.partial(_QuietHandler, directory=str(directory)))
 
 
 @contextlib.contextmanager

@@ -120,12 +120,18 @@ def apply(page: str, where: str = "page") -> str:
     return page[:match.end()] + "\n" + meta + page[match.end():]
 
 
-def write_all(outdir: Path) -> int:
-    """Give every page of the built book its policy; the number of pages."""
+def rewrite_pages(outdir: Path, rewrite) -> int:
+    """Apply `rewrite(markup, path in the book)` to every page of the built book, writing back
+    only what changed; the number of pages."""
     pages = [p for p in sorted(outdir.rglob("*.html")) if "_static" not in p.parts]
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        updated = apply(text, page.relative_to(outdir).as_posix())
+        updated = rewrite(text, page.relative_to(outdir).as_posix())
         if updated != text:
             page.write_text(updated, encoding="utf-8")
     return len(pages)
+
+
+def write_all(outdir: Path) -> int:
+    """Give every page of the built book its policy; the number of pages."""
+    return rewrite_pages(outdir, apply)

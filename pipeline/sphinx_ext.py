@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import platform
 import re
 import shutil
@@ -32,7 +33,7 @@ from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 
-from pipeline import chart_assets, edition, notebooks, page_policy
+from pipeline import chart_assets, edition, notebooks, page_policy, page_speed
 
 BUNDLE_NAME = "vega-bundle.js"
 CHARTS_SCRIPT = "book-charts.js"  # the book's own drawing script, in _static/ at the book's root
@@ -50,6 +51,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     _sync_static(app)
     _remove_stale_pages(app)
     chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR)
+    page_speed.write_all(Path(app.outdir))
     page_policy.write_all(Path(app.outdir))
 
 
@@ -107,18 +109,46 @@ def _write_bundle(app: Sphinx) -> None:
     if not target.exists() or target.read_bytes() != bundle:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(bundle)
+    app.env.book_bundle_digest = hashlib.sha256(bundle).hexdigest()[:16]
+
+
+DESCRIPTION_CHARS = 160  # what search engines show of a page's description
+
+
+def page_description(doctree) -> str:
+    """The page's first paragraph (a chapter's one-sentence answer), cut at a word near 160
+    characters: the description search engines and link previews show."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        text = " ".join(paragraph.astext().split())
+        if len(text) > 40:
+            if len(text) <= DESCRIPTION_CHARS:
+                return text
+            return text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+    return ""
 
 
 def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if doctree is not None and (description := page_description(doctree)):
+        context["metatags"] = context.get("metatags", "") + (
+            f'\n<meta name="description" content="{html.escape(description)}">')
     body = context.get("body", "")
     if CHART_MARKER in body:
-        app.add_js_file(BUNDLE_NAME, priority=200)
-        app.add_js_file(CHARTS_SCRIPT, priority=210)
+        # The drawing script is deferred, so it never holds up the text, and it fetches the Vega
+        # bundle only when a chart nears the screen: the page names the bundle, with a digest in
+        # its address so a host may keep it for a year.
+        app.add_js_file(CHARTS_SCRIPT, priority=210, loading_method="defer",
+                        **{"data-vega-bundle": f"{BUNDLE_NAME}?v={app.env.book_bundle_digest}"})
     if pagename == "search":
         app.add_js_file(SEARCH_SCRIPT, priority=900)  # after Sphinx's searchtools.js
     scripts = context.get("script_files", [])
     seen, kept = set(), []
     for script in scripts:
+        # Jupyter Book registers every script of _static/ on every page, the drawing script
+        # included: only the registration above, with its attributes, may stay.
+        if str(script.filename or "").endswith(CHARTS_SCRIPT) and "data-vega-bundle" not in script.attributes:
+            continue
+        if str(script.filename or "").endswith(SEARCH_SCRIPT) and pagename != "search":
+            continue
         # The same inline script may be registered with filename None and with "".
         key = (script.filename or "", str(script.attributes.get("body", "")))
         if key in seen:
@@ -323,4 +353,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("errata", ErrataDirective)
     app.add_directive("edition-bibtex", EditionBibtexDirective)
     app.add_role("edition", _edition_role)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    # A change to this extension changes what every page is given: env_version makes Sphinx
+    # read and write every page again, instead of keeping pages written by the old code.
+    env_version = int(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8], 16)
+    return {"version": "1.0", "env_version": env_version, "parallel_read_safe": True, "parallel_write_safe": True}

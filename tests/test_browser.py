@@ -32,6 +32,9 @@ SHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[id^="altair-viz-"]')]
     .every(el => el.querySelector('svg.marks, canvas.marks'))"""
+REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"')
+DRAW_ALL_AND_WAIT = """() => { if (window.bookCharts) { window.bookCharts.drawAll(); }
+    return [...document.querySelectorAll('[id^="altair-viz-"]')].every(el => el.querySelector('svg.marks, canvas.marks')); }"""
 LAYOUTS = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
 RECORD_POLICY_VIOLATIONS = """window.__policyViolations = [];
 document.addEventListener("securitypolicyviolation", e => window.__policyViolations.push(
@@ -86,7 +89,13 @@ class Visit:
         self.page.on("response", lambda resp: self.problems.append(f"HTTP {resp.status}: {resp.url}")
                      if resp.status >= 400 else None)
         self.page.goto(url, wait_until="load")
-        self.page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
+        redirect = REDIRECT.search((HTML / urlparse(url).path.lstrip("/")).read_text(encoding="utf-8"))
+        if redirect:  # the landing page's address: wait for the page it sends the reader to
+            self.page.wait_for_url(f"**/{redirect.group(1)}")
+            self.page.wait_for_load_state("load")
+        # Charts are drawn as they near the screen; the checks look at every one at once, on the
+        # page the browser ends on (the landing page's address redirects).
+        self.page.wait_for_function(DRAW_ALL_AND_WAIT, timeout=15_000)
 
     def _guard(self, route):
         if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
@@ -374,3 +383,25 @@ def test_a_long_source_line_opens_onto_all_sources_and_prints_them_all(browser, 
         assert visit.problems == []
     finally:
         visit.close()
+
+
+def test_the_chart_library_waits_until_a_chart_nears_the_screen(browser, server):
+    """The text never waits for Vega: on a phone the bundle is fetched only when the reader
+    scrolls towards a chart, and that chart is then drawn, the static image standing in until then."""
+    context = browser.new_context(viewport=LAYOUTS["phone"], bypass_csp=True)
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    try:
+        page.goto(f"{server}/chapters/01-workforce.html", wait_until="load")
+        page.wait_for_timeout(500)
+        assert not [u for u in fetched if "vega-bundle" in u], "the bundle was fetched before any chart was near"
+        first = page.locator("figure.book-chart").first
+        assert first.locator("img.book-chart-static").is_visible()
+        first.scroll_into_view_if_needed()
+        page.wait_for_function("document.querySelector('figure.book-chart').bookChart", timeout=15_000)
+        assert len([u for u in fetched if "vega-bundle" in u]) == 1
+        last = page.locator("figure.book-chart").last
+        assert last.evaluate("f => !f.bookChart"), "a chart far below the screen was drawn already"
+    finally:
+        context.close()

@@ -95,9 +95,10 @@ def test_vega_bundle_is_one_shared_cacheable_file():
         if 'class="book-chart"' in text:
             assert text.count('vega-bundle.js') == 1, page.name
             assert len(text.encode("utf-8")) < bundle, f"{page.name}: the bundle must not be inlined"
-            src = re.search(r'<script src="([^"]*vega-bundle\.js[^"]*)"', text).group(1)
-            path, _, query = src.partition("?")
-            addresses[page.relative_to(HTML).as_posix()] = ((page.parent / path).resolve(), query)
+            tag = re.search(r'<script data-vega-bundle="([^"]*)" defer="defer" src="([^"?]*)', text)
+            bundle_path, _, query = tag.group(1).partition("?")
+            addresses[page.relative_to(HTML).as_posix()] = ((page.parent / tag.group(2)).parent / bundle_path).resolve(), query
+            assert addresses[page.relative_to(HTML).as_posix()][0] == (HTML / "_static" / "vega-bundle.js").resolve()
     # One address (cache-busting query included) on every page, or browsers fetch it again.
     assert len(set(addresses.values())) == 1, addresses
 
@@ -255,3 +256,17 @@ def test_the_landing_and_cite_pages_give_the_edition_of_the_commit_built():
     assert any(f"year      = {{{day.year}}}" in block and f"edition   = {{{day.isoformat()}}}" in block
                for block in bibtex), bibtex[:1]
     assert head[1] in cite.get_text()
+
+
+def test_every_page_with_text_describes_itself_for_search_engines_and_link_previews():
+    for page in built_pages():
+        if page.name in ("search.html", "genindex.html", "index.html"):
+            continue
+        soup = _soup(page)
+        described = soup.select('meta[name="description"]')
+        assert len(described) == 1, page.name
+        content = described[0]["content"]
+        assert 40 < len(content) <= 161, (page.name, content)
+        if page.parent.name == "chapters" and page.name.startswith("0"):
+            answer = " ".join(soup.select_one("div.admonition.tip p:not(.admonition-title)").get_text().split())
+            assert answer.startswith(content.rstrip("\u2026")), page.name
