@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: book test bench serve venv clean
+.PHONY: book test bench bench-reader serve venv clean
 
 book: $(STAMP)
 	$(PY) -m pipeline.build $(BUILD_FLAGS)
@@ -26,9 +26,14 @@ test: $(STAMP) $(AXE)
 	@echo "== built book and browser tests"
 	$(PY) -m pytest -m "built or browser" -q
 
-# Timings of the pipeline against Jupyter Book's own execution, and page weight (several minutes).
+# Timings of the pipeline against Jupyter Book's own execution, page weight, and the reader's
+# side: Lighthouse and a throttled phone (several minutes). Non-zero when a target is missed.
 bench: $(STAMP) $(AXE)
-	$(PY) -m pipeline.bench
+	@status=0; $(PY) -m pipeline.bench || status=1; $(PY) -m pipeline.reader_bench || status=1; exit $$status
+
+# The reader's side alone, on the book last built.
+bench-reader: $(STAMP) $(AXE)
+	$(PY) -m pipeline.reader_bench
 
 serve: $(STAMP)
 	@test -d _build/html || { echo "no built book: run make book first"; exit 1; }
