@@ -134,5 +134,5 @@ def checks_markdown(checks: pd.DataFrame) -> str:
         entries.append(text.myst("**{question}**\n: {answer}, as of {date}. {finding} {cites}\n: Searched: {searched}.",
                                  question=row.question, answer="Found" if row.found == "yes" else "Not found",
                                  date=since.long_date(row.as_of), finding=row.finding, searched=row.searched,
-                                 cites=text.cite(row.source if pd.isna(row.via) else f"{row.source};{row.via}")))
+                                 cites=text.cite_as_read(row.source, row.via)))
     return "\n\n".join(entries)

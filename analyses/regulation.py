@@ -94,16 +94,12 @@ def rights_box(rights: pd.DataFrame, checks: pd.DataFrame, check_ids: dict[str, 
         rows = rights[rights["part"] == part]
         if rows.empty:
             raise ValueError(f"data/worker_rights.csv has no statement for the part '{part}'")
-        items = [text.myst("- {statement} {cites}", statement=row.statement, cites=_cites(row.source, row.via))
+        items = [text.myst("- {statement} {cites}", statement=row.statement, cites=text.cite_as_read(row.source, row.via))
                  for row in rows.itertuples()]
         for row in searches.get(part, []):
             found = (since.not_found_sentence(row) if pd.Timestamp(row["as_of"]) != day else
                      text.Trusted(text.myst("{finding} {cites}", finding=row["finding"],
-                                            cites=_cites(row["source"], row["via"]))))
+                                            cites=text.cite_as_read(row["source"], row["via"]))))
             items.append(text.myst("- {found}", found=found))
         blocks.append(f"**{heading}**\n\n" + "\n".join(items))
     return since.long_date(day), "\n\n".join(blocks)
-
-
-def _cites(source: str, via) -> str:
-    return text.cite(source if pd.isna(via) else f"{source};{via}")

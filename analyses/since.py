@@ -53,7 +53,7 @@ def not_found_sentence(row: pd.Series) -> text.Trusted:
     """The finding of a search, dated: 'As of 1 December 2026, ...' with its source cited."""
     return text.Trusted(text.myst(
         "As of {date}, the date of the book's last search: {finding} {cites}", date=long_date(row["as_of"]),
-        finding=row["finding"], cites=text.cite(row["source"] if pd.isna(row["via"]) else f"{row['source']};{row['via']}")))
+        finding=row["finding"], cites=text.cite_as_read(row["source"], row["via"])))
 
 
 def days_between(earlier, later) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numbers
 import re
 
+import pandas as pd
+
 from myst_nb import glue as _myst_glue
 
 
@@ -107,6 +109,11 @@ def code(value) -> Trusted:
     if "`" in str(value) or "\n" in str(value):
         raise ValueError(f"cannot be set as code: {value!r}")
     return Trusted(f"`{value}`")
+
+
+def cite_as_read(source: str, via) -> Trusted:
+    """The citation of a source, and of the copy it was read in when a data row names one."""
+    return cite(source if pd.isna(via) or via == "" else f"{source};{via}")
 
 
 def cite(keys, kind: str = "p") -> Trusted:

@@ -42,6 +42,17 @@ def serve(directory: Path):
     return serving(functools.partial(_QuietHandler, directory=str(directory)))
 
 
+# Charts are drawn as they near the screen (_static/book-charts.js): this draws them all, and is
+# true once every one is drawn.
+ALL_CHARTS_DRAWN = """() => { if (window.bookCharts) { window.bookCharts.drawAll(); }
+    return [...document.querySelectorAll('figure.book-chart')].every(f => f.bookChart); }"""
+
+
+def draw_all_charts(page, timeout: float = 15_000) -> None:
+    """Draw every chart of an open page and wait until each is drawn."""
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=timeout, polling=50)
+
+
 @contextlib.contextmanager
 def chromium():
     """A headless Chromium launched through Playwright with CHROMIUM_FLAGS."""

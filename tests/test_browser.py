@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from pipeline.local_browser import chromium, chromium_path, serve
+from pipeline.local_browser import chromium, chromium_path, draw_all_charts, serve
 from tests import chart_audit
 from tests.conftest import HTML, ROOT, built_pages
 
@@ -30,11 +30,7 @@ pytestmark = pytest.mark.built
 
 SHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHARTS_DRAWN = """() => [...document.querySelectorAll('[id^="altair-viz-"]')]
-    .every(el => el.querySelector('svg.marks, canvas.marks'))"""
 REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"')
-DRAW_ALL_AND_WAIT = """() => { if (window.bookCharts) { window.bookCharts.drawAll(); }
-    return [...document.querySelectorAll('[id^="altair-viz-"]')].every(el => el.querySelector('svg.marks, canvas.marks')); }"""
 LAYOUTS = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
 RECORD_POLICY_VIOLATIONS = """window.__policyViolations = [];
 document.addEventListener("securitypolicyviolation", e => window.__policyViolations.push(
@@ -95,7 +91,7 @@ class Visit:
             self.page.wait_for_load_state("load")
         # Charts are drawn as they near the screen; the checks look at every one at once, on the
         # page the browser ends on (the landing page's address redirects).
-        self.page.wait_for_function(DRAW_ALL_AND_WAIT, timeout=15_000)
+        draw_all_charts(self.page)
 
     def _guard(self, route):
         if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):

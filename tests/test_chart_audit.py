@@ -19,7 +19,7 @@ import pytest
 
 from analyses import charts
 from pipeline import chart_assets
-from pipeline.local_browser import chromium, chromium_path, serve
+from pipeline.local_browser import chromium, chromium_path, draw_all_charts, serve
 from tests import chart_audit
 from tests.conftest import ROOT
 
@@ -119,8 +119,7 @@ def _audit(scratch_book, scheme: str, width: int, static: bool = False):
     page.on("console", lambda msg: warnings.append(msg.text) if msg.type in ("warning", "error") else None)
     try:
         page.goto(f"{url}/{scheme}.html")
-        page.evaluate("window.bookCharts.drawAll()")
-        page.wait_for_function("[...document.querySelectorAll('figure.book-chart')].every(f => f.bookChart)")
+        draw_all_charts(page)
         report = chart_audit.static_problems(page) if static else chart_audit.live_problems(page)
     finally:
         context.close()
@@ -174,8 +173,7 @@ def test_a_chart_drawn_before_its_column_has_a_width_still_draws(scratch_book):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type in ("warning", "error") else None)
     try:
         page.goto(f"{url}/narrow.html")
-        page.evaluate("window.bookCharts.drawAll()")
-        page.wait_for_function("document.querySelector('figure.book-chart').bookChart")
+        draw_all_charts(page)
         lines = page.evaluate("document.querySelector('figure.book-chart').bookChart.spec.title.text")
         assert errors == []
         assert all(" " in line for line in lines[1:]), lines

@@ -20,7 +20,7 @@ import sys
 
 import pytest
 
-from pipeline.local_browser import chromium, chromium_path, serve
+from pipeline.local_browser import chromium, chromium_path, draw_all_charts, serve
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -87,7 +87,7 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(hostile_book, page_path)
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         page.goto(f"{url}/{page_path}", wait_until="load")
-        page.evaluate("window.bookCharts ? window.bookCharts.drawAll().then(() => true) : true")
+        draw_all_charts(page)
         page.wait_for_timeout(500)
         seen = page.evaluate("""() => ({
             pwned: window.__pwned || null,
@@ -111,8 +111,7 @@ def test_hostile_text_in_a_tooltip_is_shown_as_text(hostile_book):
     page = context.new_page()
     try:
         page.goto(f"{url}/chapters/04-regulation.html", wait_until="load")
-        page.evaluate("window.bookCharts.drawAll()")
-        page.wait_for_function("[...document.querySelectorAll('figure.book-chart')].every(f => f.bookChart)")
+        draw_all_charts(page)
         page.evaluate("document.querySelectorAll('.bd-header, .bd-header-article')"
                       ".forEach(e => e.style.setProperty('display', 'none', 'important'))")
         tip = ""
