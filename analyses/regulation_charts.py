@@ -174,7 +174,8 @@ def options_then_and_now(status: pd.DataFrame, as_of) -> alt.Chart:
     ).mark_point(size=200, opacity=1, filled=True).encode(
         y=alt.Y("option:N", title=None, sort=order),
         x=alt.X("when:N", title=None, sort=list(columns.values()),
-                axis=alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ': ')")),
+                axis=alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ': ')", domain=False,
+                              ticks=False)),  # a two-line label would sit across the axis line
         color=alt.Color("status:N", title="Status", sort=shown,
                         scale=charts.colour_scale(shown, [STATUS_STYLE[s][0] for s in shown])),
         shape=alt.Shape("status:N", title="Status", sort=shown,

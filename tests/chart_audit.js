@@ -7,7 +7,8 @@
  * - a colour scale that gives two of its values the same colour (live charts only);
  * - a mark, rule or legend symbol with less than 3:1 contrast against the page, or a text mark
  *   with less than 4.5:1 (WCAG 2.1, criteria 1.4.11 and 1.4.3);
- * - a label cut with an ellipsis, running off the chart's edge, or overlapping another label;
+ * - a label cut with an ellipsis, running off the chart's edge, overlapping another label, or
+ *   crossed by its axis line;
  * - fewer legends than the fields the spec asks a legend for (live charts only): a legend that
  *   one channel's `legend: null` took away from another channel sharing its field.
  */
@@ -192,6 +193,10 @@ window.chartAudit = (function () {
     return unique(problems);
   }
 
+  function hasExtentText(t) {
+    return t.textContent.trim() && hasExtent(box(t));
+  }
+
   function labelProblems(svg) {
     var problems = [];
     var edge = box(svg);
@@ -206,6 +211,18 @@ window.chartAudit = (function () {
       if (b.left < edge.left - EDGE_TOLERANCE || b.right > edge.right + EDGE_TOLERANCE) {
         problems.push("label '" + text.textContent.slice(0, 60) + "' runs off the chart's edge");
       }
+    });
+    var labels = Array.prototype.filter.call(svg.querySelectorAll("g.role-axis-label text"), hasExtentText);
+    svg.querySelectorAll(".role-axis-domain line, .role-axis-domain path").forEach(function (line) {
+      var d = box(line);
+      labels.forEach(function (label) {
+        var b = box(label);
+        var across = d.height < 1 ? (d.top > b.top + 2 && d.top < b.bottom - 2 && d.left < b.right && d.right > b.left)
+                                  : (d.left > b.left + 2 && d.left < b.right - 2 && d.top < b.bottom && d.bottom > b.top);
+        if (across) {
+          problems.push("axis line runs through the label '" + label.textContent.slice(0, 40) + "'");
+        }
+      });
     });
     for (var i = 0; i < texts.length; i++) {
       for (var j = i + 1; j < texts.length; j++) {

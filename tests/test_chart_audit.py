@@ -68,6 +68,11 @@ BROKEN = {
             y="label:N", x="euros:Q", color=alt.Color("year:N", title="Year"),
             fill=alt.condition("datum.euros > 100", alt.Color("year:N", legend=None), alt.value("transparent"))),
         "asks for a legend of year"),
+    "axis line through a two-line label": (
+        alt.Chart(ROWS).mark_point(filled=True, size=80).encode(
+            y="euros:Q", x=alt.X("label:N", axis=alt.Axis(orient="top", labelAngle=0,
+                                                           labelExpr="split(datum.label, ' ')"))),
+        "axis line runs through the label"),
     "bars outside the plot": (
         alt.Chart(ROWS).mark_bar().encode(y="label:N", x=alt.X("euros:Q", scale=alt.Scale(domain=[20000, 30000]))),
         "draws no visible mark inside the plot area"),
