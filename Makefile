@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: book test bench bench-reader serve venv clean
+.PHONY: book test bench bench-reader preview serve venv clean
 
 book: $(STAMP)
 	$(PY) -m pipeline.build $(BUILD_FLAGS)
@@ -18,13 +18,13 @@ test: $(STAMP) $(AXE)
 	@echo "== data package"
 	$(PY) -m analyses.data
 	@echo "== unit, data and notebook tests"
-	$(PY) -m pytest -m "not built and not browser" -q
+	$(PY) -m pytest -m "not built and not browser" -q -n auto
 	@echo "== notebooks rerun with nbval (strict)"
 	$(PY) -m pytest --nbval --nbval-current-env -q chapters
 	@echo "== strict book build (no execution)"
 	$(PY) -m pipeline.build --frozen
 	@echo "== built book and browser tests"
-	$(PY) -m pytest -m "built or browser" -q
+	$(PY) -m pytest -m "built or browser" -q -n auto
 
 # Timings of the pipeline against Jupyter Book's own execution, page weight, and the reader's
 # side: Lighthouse and a throttled phone (several minutes). Non-zero when a target is missed.
@@ -34,6 +34,11 @@ bench: $(STAMP) $(AXE)
 # The reader's side alone, on the book last built.
 bench-reader: $(STAMP) $(AXE)
 	$(PY) -m pipeline.reader_bench
+
+# For authors: the book on http://127.0.0.1:$(PORT)/, rebuilt when a file is saved and the open page
+# reloaded (pipeline/preview.py). It builds into _build/preview/ and never touches _build/html.
+preview: $(STAMP)
+	$(PY) -m pipeline.preview --port $(PORT)
 
 serve: $(STAMP)
 	@test -d _build/html || { echo "no built book: run make book first"; exit 1; }

@@ -46,9 +46,20 @@ def keys(path: Path = BIB_FILE) -> frozenset[str]:
 def short_labels(keys_in_order: list[str], path: Path = BIB_FILE) -> list[str]:
     """Labels for several keys, first occurrence order, duplicates dropped: 'Le Ludec et al. (2019a)'."""
     found = entries(path)
-    years = disambiguated_years(found)
+    years = _years_of(found)
     seen = dict.fromkeys(k for k in keys_in_order)
     return [f"{_who(found[k])} ({years[k]})" for k in seen]
+
+
+def _years_of(found: dict) -> dict[str, str]:
+    """disambiguated_years of one parsed version of the file (each chart caption asks for it)."""
+    cached = _YEARS.get(id(found))
+    if cached is None or cached[0] is not found:
+        cached = _YEARS[id(found)] = (found, disambiguated_years(found))
+    return cached[1]
+
+
+_YEARS: dict[int, tuple[dict, dict[str, str]]] = {}
 
 
 def disambiguated_years(found: dict) -> dict[str, str]:
@@ -90,6 +101,7 @@ def _surname(person) -> str:
     return plain_text(" ".join(person.prelast_names + person.last_names))
 
 
+@lru_cache(maxsize=8192)  # decoding is slow and captions ask for the same names many times
 def plain_text(latex: str) -> str:
     """BibTeX field text as a reader sees it: accents decoded, protective braces dropped."""
     return codecs.decode(latex, "ulatex+utf8").replace("{", "").replace("}", "")

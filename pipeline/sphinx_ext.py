@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import platform
 import re
 import shutil
@@ -53,6 +54,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR)
     page_speed.write_all(Path(app.outdir))
     page_policy.write_all(Path(app.outdir))
+    page_speed.precompress(Path(app.outdir))
 
 
 # Pages written without a source: Sphinx's search and indexes, and sphinx-external-toc's
@@ -158,11 +160,37 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, d
     scripts[:] = kept  # in place: the builder and other extensions hold the same list
 
 
+OUTPUT_DIGESTS = chart_assets.CACHE_DIR / "notebook-outputs"  # one file per executed notebook
+
+
+def outputs_digest_path(srcdir: Path, notebook: Path) -> Path:
+    """The file a page depends on when it shows a notebook's results: it changes only when the
+    notebook's code, outputs or execution record do, not when its prose does."""
+    return Path(srcdir) / OUTPUT_DIGESTS / (notebook.stem + ".sha256")
+
+
+def _write_output_digests(app: Sphinx) -> None:
+    # Pages that paste another notebook's glue, and the execution table, depend on these files
+    # rather than on the notebooks: a prose edit re-reads its own page only.
+    for source in notebooks.chapter_sources(Path(app.srcdir) / "chapters"):
+        executed = notebooks.executed_path(source)
+        if not executed.exists():
+            continue
+        notebook = notebooks.read(executed)
+        results = [[cell.source, cell.get("outputs", [])] for cell in notebook.cells if cell.cell_type == "code"]
+        text = hashlib.sha256(json.dumps([results, notebooks.recorded(notebook)], sort_keys=True)
+                              .encode()).hexdigest()
+        target = outputs_digest_path(Path(app.srcdir), executed)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+
+
 def _note_glue_sources(app: Sphinx, docname: str, source: list[str]) -> None:
     # Paths in a glue role are relative to the page that pastes the value.
     folder = Path(app.env.doc2path(docname)).parent
     for path in set(CROSS_GLUE.findall(source[0])):
-        app.env.note_dependency(str((folder / path).resolve()))
+        app.env.note_dependency(str(outputs_digest_path(Path(app.srcdir), (folder / path).resolve())))
 
 
 class ExecutionTableDirective(Directive):
@@ -173,7 +201,7 @@ class ExecutionTableDirective(Directive):
         rows = []
         for source in notebooks.chapter_sources():
             executed = notebooks.executed_path(source)
-            env.note_dependency(str(executed))
+            env.note_dependency(str(outputs_digest_path(Path(env.srcdir), executed)))
             notebook = notebooks.read(executed)
             book = notebooks.recorded(notebook)
             code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
@@ -345,9 +373,12 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _look_up_bibtex_backends_once)
     app.connect("builder-inited", _disambiguate_citation_years, priority=600)  # after sphinxcontrib-bibtex reads
     app.connect("builder-inited", _write_bundle)
+    app.connect("builder-inited", _write_output_digests)
     app.connect("source-read", _note_glue_sources)
     app.connect("html-page-context", _page_assets, priority=900)  # after the themes' handlers
-    app.connect("build-finished", _finish)
+    # Last: the theme and myst-nb write style sheets (pygments.css, mystnb.css) when the build
+    # finishes, and the pages' combined style sheet must be made of what they wrote.
+    app.connect("build-finished", _finish, priority=900)
     app.add_directive("execution-table", ExecutionTableDirective)
     app.add_directive("package-versions", PackageVersionsDirective)
     app.add_directive("errata", ErrataDirective)

@@ -53,6 +53,33 @@ def test_stylesheets_import_nothing_from_other_hosts():
         assert not re.search(r"(@import|url\()\s*['\"]?https?://", text), css.name
 
 
+def test_each_page_links_one_style_sheet_made_of_the_sheets_as_they_were_finally_written():
+    """The combined sheet must hold what the theme and myst-nb wrote last (they rewrite
+    pygments.css and mystnb.css when the build finishes), every url() in it must resolve, and
+    every page must link it alone."""
+    from pipeline import page_speed
+
+    combined = set()
+    for page in built_pages():
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        sheets = re.findall(r'<link[^>]*rel="stylesheet"[^>]*>', head)
+        if not sheets and 'http-equiv="Refresh"' in head:
+            continue  # index.html, the redirect to the landing page
+        assert len(sheets) == 1, f"{page.name} links {len(sheets)} style sheets"
+        href = re.search(r'href="([^"?]+)', sheets[0]).group(1)
+        parts = re.search(r'data-combines="([^"]+)"', sheets[0]).group(1).split()
+        files = [(page.parent / part).resolve() for part in parts]
+        expected, _ = page_speed.combined_css(HTML, files)
+        assert expected == (page.parent / href).resolve(), f"{page.name}: its sheet is not made of {parts}"
+        combined.add(expected)
+    assert len(combined) == 1, "every page shares one combined sheet, fetched once"
+    sheet = combined.pop()
+    for address in page_speed.URL.findall(sheet.read_text(encoding="utf-8")):
+        target = address[1].split("?")[0].split("#")[0]
+        if not re.match(r"[a-z]+:", target):
+            assert (sheet.parent / target).is_file(), f"url({target}) in {sheet.name} leads nowhere"
+
+
 def test_vega_bundle_only_on_pages_with_charts():
     assert (HTML / "_static" / "vega-bundle.js").stat().st_size > 100_000
     for page in built_pages():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import urllib.error
 import urllib.request
 
@@ -63,3 +64,90 @@ def test_the_static_host_compresses_caches_and_revalidates(tmp_path):
         assert _get(f"{base}/../secret.txt")[0] == 404
         assert _get(f"{base}/%2e%2e/secret.txt")[0] == 404
     assert served == [("page.html", 200), ("_static/book.css", 200), ("_static/book.css", 304)]
+
+
+def _site(tmp_path):
+    """A built book in miniature: a theme sheet importing another, with a font beside it."""
+    static = tmp_path / "_static"
+    (static / "styles").mkdir(parents=True)
+    (static / "vendor").mkdir()
+    (static / "basic.css").write_text("div { margin: 0; background: url(file.png) }\n", encoding="utf-8")
+    (static / "file.png").write_bytes(b"png")
+    (static / "styles" / "theme.css").write_text('@import "../basic.css";\n', encoding="utf-8")
+    (static / "styles" / "icons.css").write_text(
+        '@charset "UTF-8";\n@font-face { src: url(../vendor/icons.woff2) } .x { background: url("data:image/svg+xml,a") }\n',
+        encoding="utf-8")
+    (static / "vendor" / "icons.woff2").write_bytes(b"font")
+    (static / "book.css").write_text("p { color: red }\n", encoding="utf-8")
+    links = ('<link href="{p}_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+             '<link rel="stylesheet" type="text/css" href="{p}_static/styles/icons.css?v=2" />\n'
+             '<link rel="preload" as="script" href="{p}_static/a.js" />\n'
+             '<link rel="stylesheet" type="text/css" href="{p}_static/book.css?v=3" />\n')
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "intro.html").write_text(f"<html><head>{links.format(p='')}</head><body></body></html>", encoding="utf-8")
+    (tmp_path / "chapters" / "one.html").write_text(
+        f"<html><head>{links.format(p='../')}</head><body></body></html>", encoding="utf-8")
+    return static
+
+
+def test_each_page_links_one_style_sheet_holding_its_sheets_in_order(tmp_path):
+    static = _site(tmp_path)
+    page_speed.combine_stylesheets(tmp_path)
+    combined = sorted(static.glob("book-styles-*.css"))
+    assert len(combined) == 1, "pages at different depths share one file"
+    text = combined[0].read_text(encoding="utf-8")
+    assert text.index("div { margin: 0;") < text.index("@font-face") < text.index("p { color: red }")
+    assert "@import" not in text
+    assert text.startswith('@charset "UTF-8";') and text.count("@charset") == 1
+    assert "url(file.png)" in text, "an imported sheet's url() is moved from its own folder"
+    assert "url(vendor/icons.woff2)" in text and (static / "vendor" / "icons.woff2").is_file()
+    assert 'url("data:image/svg+xml,a")' in text
+    chapter = (tmp_path / "chapters" / "one.html").read_text(encoding="utf-8")
+    assert chapter.count('rel="stylesheet"') == 1 and f'href="../_static/{combined[0].name}"' in chapter
+    assert 'rel="preload"' in chapter
+    intro = (tmp_path / "intro.html").read_text(encoding="utf-8")
+    assert f'href="_static/{combined[0].name}"' in intro
+
+
+def test_a_changed_sheet_reaches_pages_an_incremental_build_did_not_rewrite(tmp_path):
+    static = _site(tmp_path)
+    page_speed.combine_stylesheets(tmp_path)
+    old = sorted(static.glob("book-styles-*.css"))
+    (static / "book.css").write_text("p { color: blue }\n", encoding="utf-8")
+    page_speed.combine_stylesheets(tmp_path)  # the pages still link the old combination
+    new = sorted(static.glob("book-styles-*.css"))
+    assert len(new) == 1 and new != old, "the old combination goes"
+    assert "p { color: blue }" in new[0].read_text(encoding="utf-8")
+    for page in (tmp_path / "intro.html", tmp_path / "chapters" / "one.html"):
+        text = page.read_text(encoding="utf-8")
+        assert new[0].name in text and text.count('rel="stylesheet"') == 1
+
+
+def test_every_text_file_has_a_stable_compressed_copy(tmp_path):
+    static = _site(tmp_path)
+    (static / "font.woff2").write_bytes(b"\0binary")
+    assert page_speed.precompress(tmp_path) == 6
+    copy = static / "book.css.gz"
+    assert gzip.decompress(copy.read_bytes()) == (static / "book.css").read_bytes()
+    assert not (static / "font.woff2.gz").exists()
+    first = copy.read_bytes()
+    copy.unlink()
+    page_speed.precompress(tmp_path)
+    assert copy.read_bytes() == first, "no time stamp inside: the same bytes every build"
+    assert page_speed.precompress(tmp_path) == 0, "nothing changed, nothing written"
+    (static / "book.css").write_text("p { color: green }\n", encoding="utf-8")
+    os.utime(static / "book.css", ns=(copy.stat().st_mtime_ns + 10**9,) * 2)
+    page_speed.precompress(tmp_path)
+    assert gzip.decompress(copy.read_bytes()) == b"p { color: green }\n"
+    (static / "basic.css").unlink()
+    page_speed.precompress(tmp_path)
+    assert not (static / "basic.css.gz").exists(), "a copy of a file that is gone goes too"
+
+
+def test_the_static_host_serves_the_precompressed_copy(tmp_path):
+    (tmp_path / "a.css").write_text("p { color: red }\n", encoding="utf-8")
+    marker = gzip.compress(b"from the copy", mtime=0)
+    (tmp_path / "a.css.gz").write_bytes(marker)
+    with static_host.serve(tmp_path) as base:
+        status, headers, body = _get(f"{base}/a.css", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip" and body == marker
