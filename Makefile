@@ -18,12 +18,13 @@ test: $(STAMP) $(AXE)
 	@echo "== data package"
 	$(PY) -m analyses.data
 	@echo "== unit, data and notebook tests"
-	$(PY) -m pytest -m "not built and not browser" -q -n auto
+	$(PY) -m pytest -m "not built and not browser" -q
 	@echo "== notebooks rerun with nbval (strict)"
 	$(PY) -m pytest --nbval --nbval-current-env -q chapters
 	@echo "== strict book build (no execution)"
 	$(PY) -m pipeline.build --frozen
 	@echo "== built book and browser tests"
+	@# on every core (pytest-xdist): each worker drives a Chromium of its own
 	$(PY) -m pytest -m "built or browser" -q -n auto
 
 # Timings of the pipeline against Jupyter Book's own execution, page weight, and the reader's

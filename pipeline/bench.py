@@ -174,7 +174,7 @@ def measure_preview(runs: int) -> list[float]:
 
 def measure_test_stages() -> list[tuple[str, float]]:
     stages = [("data package", [PY, "-m", "analyses.data"]),
-              ("unit, data and notebook tests", [PY, "-m", "pytest", "-m", "not built and not browser", "-q", "-n", "auto"]),
+              ("unit, data and notebook tests", [PY, "-m", "pytest", "-m", "not built and not browser", "-q"]),
               ("nbval (strict)", [PY, "-m", "pytest", "--nbval", "--nbval-current-env", "-q", "chapters"]),
               ("strict book build", [PY, "-m", "pipeline.build", "--frozen"]),
               ("built book and browser tests", [PY, "-m", "pytest", "-m", "built or browser", "-q", "-n", "auto"])]

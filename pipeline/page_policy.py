@@ -32,6 +32,8 @@ KNOWN_SCRIPTS = [re.compile(p, re.S) for p in (
     r'const THEBE_JS_URL = "[^"]*"; const thebe_selector = "[^"]*"; const thebe_selector_input = "[^"]*"; '
     r'const thebe_selector_output = "[^"]*"',
     r"DOCUMENTATION_OPTIONS\.pagename = '[a-z0-9_/-]+';",
+    # Sphinx's documentation_options.js, which pipeline.page_speed writes into each page.
+    r"const DOCUMENTATION_OPTIONS = \{(?:\s*[A-Z_]+: (?:'[^'<\\]*'|true|false),)*\s*\};",
     r"DOCUMENTATION_OPTIONS\.search_as_you_type = (?:true|false);",
     r"kernelName = '[a-z0-9]+'",
     r'// Activate the search field on page load\s*let searchInput = document\.querySelector\("form\.bd-search input"\);'

@@ -5,9 +5,10 @@ rewrites each page's head:
 - the search library and index that the theme loads on every page for a search-as-you-type box
   the book does not enable are kept on the search page only (the index alone is 60 KB);
 - the files of extensions the book does not use (sphinx-design's tabs and styles, Thebe) go;
-- every other script file but `documentation_options.js`, which the theme's inline scripts read
-  as the page is parsed, is deferred: the text is laid out and painted without waiting for them,
-  and they still run in their order, before the document's DOMContentLoaded event.
+- `documentation_options.js`, which the theme's inline scripts read as the page is parsed, is
+  written into the page (a dozen settings): one request fewer before the first paint;
+- every other script file is deferred: the text is laid out and painted without waiting for
+  them, and they still run in their order, before the document's DOMContentLoaded event.
 
 Then `combine_stylesheets` joins the style sheets a page links (eight, each a request that holds
 back the first paint) into one file in `_static/`, named by its content, in the same order, with
@@ -39,13 +40,16 @@ def _names(address: str, files: tuple[str, ...]) -> bool:
     return any(path == name or path.endswith("/" + name) for name in files)
 
 
-def lighten(page: str, name: str) -> str:
-    """The page's markup with the rewrites above; `name` is its path in the book ('search.html')."""
+def lighten(page: str, name: str, read=None) -> str:
+    """The page's markup with the rewrites above; `name` is its path in the book ('search.html'),
+    `read(address)` the text of a file the page links (for the script written into the page)."""
     def script(match: re.Match) -> str:
         src, attrs = match.group("src"), match.group("attrs") + match.group("rest")
         if _names(src, UNUSED) or (_names(src, SEARCH_ONLY) and name != "search.html"):
             return ""
-        if _names(src, READ_WHILE_PARSING) or re.search(r"\b(defer|async)\b", attrs):
+        if _names(src, READ_WHILE_PARSING):
+            return f"<script>{read(src.split('?', 1)[0]).strip()}</script>\n" if read else match.group(0)
+        if re.search(r"\b(defer|async)\b", attrs):
             return match.group(0)
         return f'<script{match.group("attrs")} defer="defer" src="{src}"{match.group("rest")}></script>\n'
 
@@ -61,7 +65,11 @@ def lighten(page: str, name: str) -> str:
 
 def write_all(outdir: Path) -> int:
     """Lighten every page of the built book and give it one style sheet; the number of pages."""
-    count = page_policy.rewrite_pages(outdir, lighten)
+    def lighten_page(page: str, name: str) -> str:
+        folder = (outdir / name).parent
+        return lighten(page, name, lambda address: (folder / address).read_text(encoding="utf-8"))
+
+    count = page_policy.rewrite_pages(outdir, lighten_page)
     combine_stylesheets(outdir)
     return count
 

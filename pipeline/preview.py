@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import sys
 import time
@@ -172,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     import sphinx.application  # noqa: F401
 
     rebuild()
+    # Each rebuild is a fork of this process: frozen, its objects are never scanned by the
+    # child's garbage collector, which would otherwise copy most of this process's memory page by
+    # page (a prose edit took 2.3-2.9 s to rebuild without this, 1.7-1.9 s with it).
+    gc.collect()
+    gc.freeze()
     print(f"preview on http://127.0.0.1:{args.port}/ (Ctrl+C stops it); the published book in "
           "_build/html is not touched", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -59,3 +59,20 @@ def test_every_bibliography_entry_is_used():
 
 def test_every_citation_in_prose_exists():
     assert _cited_in_prose() - bib.keys() == set()
+
+
+def test_decoding_each_latex_text_once_gives_what_pybtex_gives(monkeypatch):
+    """pipeline.sphinx_ext keeps decoded LaTeX between builds: the rich text must be the same."""
+    from pybtex import richtext
+
+    from pipeline import sphinx_ext
+
+    texts = [value for entry in bib.entries().values() for value in entry.fields.values()]
+    texts += [name for entry in bib.entries().values() for people in entry.persons.values()
+              for person in people for name in person.last_names]
+    before = [repr(richtext.Text.from_latex(text)) for text in texts]
+    monkeypatch.setattr(richtext.Text, "from_latex", richtext.Text.__dict__["from_latex"])  # restored afterwards
+    sphinx_ext._decode_latex_once(None)
+    assert richtext.Text.from_latex.decodes_once
+    assert [repr(richtext.Text.from_latex(text)) for text in texts] == before
+    assert [repr(richtext.Text.from_latex(text)) for text in texts] == before, "and again, from the cache"

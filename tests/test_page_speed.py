@@ -7,7 +7,7 @@ import os
 import urllib.error
 import urllib.request
 
-from pipeline import page_speed, static_host
+from pipeline import page_policy, page_speed, static_host
 
 HEAD = """<html><head>
 <link rel="stylesheet" type="text/css" href="../_static/sphinx-design.min.css?v=1" />
@@ -35,6 +35,11 @@ def test_pages_keep_the_search_index_for_the_search_page_and_defer_what_can_wait
     search = page_speed.lighten(HEAD.replace("../", ""), "search.html")
     assert '<script defer="defer" src="searchindex.js"></script>' in search
     assert page_speed.lighten(page, "chapters/01-workforce.html") == page
+    options = "const DOCUMENTATION_OPTIONS = {\n    VERSION: '',\n    LANGUAGE: 'en',\n    HAS_SOURCE: true,\n};\n"
+    written = page_speed.lighten(HEAD, "chapters/01-workforce.html", {"../_static/documentation_options.js": options}.get)
+    assert "documentation_options.js" not in written, "the settings are written into the page"
+    assert written.index(options.strip()) < written.index("DOCUMENTATION_OPTIONS.pagename")
+    assert page_policy.policy(written, "a page")  # a script the page policy knows
 
 
 def _get(url: str, **headers):

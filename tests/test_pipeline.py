@@ -484,3 +484,37 @@ def test_a_page_whose_source_left_the_book_is_not_published(tmp_path):
     assert left == ["_sources/chapters/01-a.ipynb", "_static/x.html", "chapters/01-a.html",
                     "index.html", "search.html"], "index.html is the redirect to the root page"
     assert not (tmp_path / "old").exists() and not (tmp_path / "_sources" / "old").exists()
+
+
+def test_pages_that_paste_a_chapters_values_wait_for_its_results_not_its_prose(executed_demo, tmp_path):
+    """They depend on a digest of the chapter's code, outputs and execution record: a prose edit
+    leaves it untouched (the page is not read again), a changed value rewrites it."""
+    from types import SimpleNamespace
+
+    from pipeline import sphinx_ext
+
+    (tmp_path / "chapters").mkdir()
+    notebook = tmp_path / "chapters" / "01-demo.ipynb"
+    shutil.copy(notebooks.executed_path(executed_demo), notebook)
+    (tmp_path / "_build" / "x").mkdir(parents=True)
+    shutil.copy(notebook, tmp_path / "_build" / "x" / "copy.ipynb")  # the build's own files: no digest
+    app = SimpleNamespace(srcdir=str(tmp_path))
+    sphinx_ext._write_output_digests(app)
+    digest = sphinx_ext.outputs_digest_path(tmp_path, notebook)
+    assert digest.name == "chapters__01-demo.ipynb.sha256"
+    assert sorted(p.name for p in digest.parent.iterdir()) == [digest.name]
+    first, written = digest.read_text(), digest.stat().st_mtime_ns
+
+    content = json.loads(notebook.read_text(encoding="utf-8"))
+    markdown = next(c for c in content["cells"] if c["cell_type"] == "markdown")
+    markdown["source"] = "# Demo, with other words\n"
+    notebook.write_text(json.dumps(content), encoding="utf-8")
+    sphinx_ext._write_output_digests(app)
+    assert (digest.read_text(), digest.stat().st_mtime_ns) == (first, written), "a prose edit"
+
+    glued = next(o for c in content["cells"] for o in c.get("outputs", [])
+                 if o.get("metadata", {}).get("scrapbook", {}).get("name") == "count")
+    glued["data"]["application/papermill.record/text/plain"] = "1"
+    notebook.write_text(json.dumps(content), encoding="utf-8")
+    sphinx_ext._write_output_digests(app)
+    assert digest.read_text() != first, "a changed value"
