@@ -202,15 +202,16 @@ class ExecutionTableDirective(Directive):
 
     def run(self):
         env = self.state.document.settings.env
+        srcdir = Path(env.srcdir)
         rows = []
-        for source in notebooks.chapter_sources():
+        for source in notebooks.chapter_sources(srcdir / "chapters"):  # the book being built
             executed = notebooks.executed_path(source)
-            env.note_dependency(str(outputs_digest_path(Path(env.srcdir), executed)))
+            env.note_dependency(str(outputs_digest_path(srcdir, executed)))
             notebook = notebooks.read(executed)
             book = notebooks.recorded(notebook)
             code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
             rows.append([
-                executed.relative_to(notebooks.ROOT).as_posix(),
+                executed.relative_to(srcdir).as_posix(),
                 str(code_cells),
                 ", ".join(Path(r).name for r in book.get("reads", [])) or "none",
                 book.get("fingerprint", "not executed")[:12],
