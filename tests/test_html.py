@@ -47,6 +47,13 @@ def test_page_loads_nothing_from_other_hosts(page):
     assert offenders == []
 
 
+@pytest.mark.parametrize("page", built_pages(), ids=lambda p: p.relative_to(HTML).as_posix())
+def test_every_page_carries_its_page_policy(page):
+    """The browser tests open each page with this policy in force (tests/test_browser.py)."""
+    head = page.read_text(encoding="utf-8").split("</head>")[0]
+    assert 'http-equiv="Content-Security-Policy"' in head, "no page policy"
+
+
 def test_stylesheets_import_nothing_from_other_hosts():
     for css in (HTML / "_static").rglob("*.css"):
         text = css.read_text(encoding="utf-8", errors="replace")
