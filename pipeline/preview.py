@@ -7,11 +7,12 @@ sphinx-autobuild, the ecosystem's tool, provides the watcher and the reload sock
   must first reach its executed notebook, executing it only when its code or inputs changed
   (`pipeline.build.update_notebooks`, the same step as `make book`);
 - its reload snippet is an inline script, which the book's Content-Security-Policy blocks; the
-  preview adds a same-origin script instead (`_static`-free, served at RELOAD_SCRIPT).
+  preview adds a same-origin script instead, served at RELOAD_SCRIPT and never written into
+  the book.
 
 Each rebuild runs in a process forked from this one (RebuildServer's pool), which has Sphinx,
-Jupyter Book and the book's extension already imported, and Sphinx keeps its environment in
-`_build/preview/`: a prose edit re-reads one page. The preview is never strict (a warning is
+Jupyter Book and the book's extension already imported and its objects frozen for the garbage
+collector; Sphinx keeps its environment in `_build/preview/`: a prose edit re-reads one page. The preview is never strict (a warning is
 printed, the page still shows) and never touches `_build/html`, the published book.
 """
 
