@@ -23,11 +23,16 @@ class BibError(Exception):
 
 def entries(path: Path = BIB_FILE) -> dict:
     """Entries of the bibliography by key (parsed once per version of the file)."""
+    return _parsed(*_version(path))
+
+
+def _version(path: Path) -> tuple[str, int, int]:
+    """What the caches below are keyed by: the file and the version of it on disk."""
     try:
         stat = Path(path).stat()
     except OSError as err:
         raise BibError(f"cannot read {Path(path).name}: {err}") from None
-    return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+    return str(path), stat.st_mtime_ns, stat.st_size
 
 
 @lru_cache(maxsize=4)
@@ -45,21 +50,16 @@ def keys(path: Path = BIB_FILE) -> frozenset[str]:
 
 def short_labels(keys_in_order: list[str], path: Path = BIB_FILE) -> list[str]:
     """Labels for several keys, first occurrence order, duplicates dropped: 'Le Ludec et al. (2019a)'."""
-    found = entries(path)
-    years = _years_of(found)
+    version = _version(path)
+    found, years = _parsed(*version), _years(*version)
     seen = dict.fromkeys(k for k in keys_in_order)
     return [f"{_who(found[k])} ({years[k]})" for k in seen]
 
 
-def _years_of(found: dict) -> dict[str, str]:
-    """disambiguated_years of one parsed version of the file (each chart caption asks for it)."""
-    cached = _YEARS.get(id(found))
-    if cached is None or cached[0] is not found:
-        cached = _YEARS[id(found)] = (found, disambiguated_years(found))
-    return cached[1]
-
-
-_YEARS: dict[int, tuple[dict, dict[str, str]]] = {}
+@lru_cache(maxsize=4)
+def _years(path: str, mtime_ns: int, size: int) -> dict[str, str]:
+    """disambiguated_years of one version of the file (every chart caption asks for it)."""
+    return disambiguated_years(_parsed(path, mtime_ns, size))
 
 
 def disambiguated_years(found: dict) -> dict[str, str]:
@@ -101,7 +101,13 @@ def _surname(person) -> str:
     return plain_text(" ".join(person.prelast_names + person.last_names))
 
 
-@lru_cache(maxsize=8192)  # decoding is slow and captions ask for the same names many times
 def plain_text(latex: str) -> str:
     """BibTeX field text as a reader sees it: accents decoded, protective braces dropped."""
-    return codecs.decode(latex, "ulatex+utf8").replace("{", "").replace("}", "")
+    return decoded_latex(latex).replace("{", "").replace("}", "")
+
+
+@lru_cache(maxsize=None)
+def decoded_latex(latex: str) -> str:
+    """LaTeX text in Unicode, decoded once per text: decoding is slow, and captions and citations
+    ask for the same names and titles again and again (pipeline.sphinx_ext uses it too)."""
+    return codecs.decode(latex, "ulatex")

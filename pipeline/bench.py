@@ -95,14 +95,20 @@ def readers_of(table: str) -> set[str]:
     return found
 
 
+def scratch_book(prefix: str, history: bool = False) -> Path:
+    """The book's files in a scratch folder (`<folder>/book`), with its git history if asked."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    skipped = notebooks.NOT_BOOK_FOLDERS - ({".git"} if history else set())
+    shutil.copytree(ROOT, folder / "book", ignore=shutil.ignore_patterns(*skipped, "*.egg-info"))
+    return folder / "book"
+
+
 def book_copy(execute: str) -> Path:
     """The book in a scratch folder, configured to let Jupyter Book execute the notebooks itself."""
-    folder = Path(tempfile.mkdtemp(prefix="bench-jb-"))
-    ignore = shutil.ignore_patterns("_build", ".venv", "node_modules", ".git", "__pycache__", "*.egg-info")
-    shutil.copytree(ROOT, folder / "book", ignore=ignore)
-    config = folder / "book" / "_config.yml"
+    book = scratch_book("bench-jb-")
+    config = book / "_config.yml"
     config.write_text(config.read_text().replace('execute_notebooks: "off"', f'execute_notebooks: "{execute}"'))
-    return folder / "book"
+    return book
 
 
 def measure_jupyter_book(runs: int) -> dict:
@@ -132,15 +138,8 @@ def measure_preview(runs: int) -> list[float]:
     """Seconds from saving a prose edit to the open page showing it, with `make preview` running
     on a scratch copy of the book (its first edit, which rebuilds every page because the edition
     becomes "modified", is not counted)."""
-    import socket
-
-    folder = Path(tempfile.mkdtemp(prefix="bench-preview-"))
-    ignore = shutil.ignore_patterns("_build", ".venv", "node_modules", "__pycache__", "*.egg-info")
-    shutil.copytree(ROOT, folder / "book", ignore=ignore)
-    book = folder / "book"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    book = scratch_book("bench-preview-", history=True)  # the edition is read from git
+    port = local_browser.free_port()
     server = subprocess.Popen([PY, "-m", "pipeline.preview", "--port", str(port)], cwd=book,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     source = book / f"{PREVIEW_PAGE}.md"
@@ -168,7 +167,7 @@ def measure_preview(runs: int) -> list[float]:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(book.parent, ignore_errors=True)
     return seconds
 
 

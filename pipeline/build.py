@@ -174,9 +174,6 @@ def update_notebooks(sources: list[Path], force: bool = False, frozen: bool = Fa
     return outcomes
 
 
-IGNORED_FOR_HTML = {"_build", ".venv", "node_modules", ".git", "__pycache__", ".pytest_cache"}
-
-
 def html_inputs_digest(root: Path = ROOT) -> str:
     """SHA-256 of every file the HTML build could read (the whole book, build outputs aside) and of
     the edition: the commit it is built from."""
@@ -194,7 +191,7 @@ def _book_files(root: Path) -> list[Path]:
     """The book's files, sorted; ignored folders are not even entered (.venv holds thousands)."""
     files = []
     for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [d for d in subfolders if d not in IGNORED_FOR_HTML and not d.endswith(".egg-info")]
+        subfolders[:] = [d for d in subfolders if d not in notebooks.NOT_BOOK_FOLDERS and not d.endswith(".egg-info")]
         files += [Path(folder) / name for name in names]
     return sorted(files)
 

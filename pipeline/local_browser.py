@@ -7,6 +7,7 @@ import contextlib
 import functools
 import http.server
 import shutil
+import socket
 import threading
 from pathlib import Path
 
@@ -23,6 +24,13 @@ def chromium_path() -> str | None:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -18,6 +18,10 @@ from jupytext.combine import combine_inputs_with_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS_DIR = ROOT / "chapters"
+# Folders of the repository that hold no file of the book: build outputs, environments, tools'
+# caches. Not read for the HTML build's digest, not watched by the preview.
+NOT_BOOK_FOLDERS = frozenset({"_build", ".venv", "node_modules", ".git", "__pycache__", ".pytest_cache",
+                              ".hypothesis", ".ipynb_checkpoints"})
 META_KEY = "book"
 INJECTED_TAG = "injected-parameters"
 HIDDEN_TAG = "remove-cell"

@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import gc
 import io
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -42,10 +43,10 @@ RELOAD_JS = (
     "  socket.onmessage = () => location.reload();\n"
     "})();\n"
 )
-# Written by the build itself (executed notebooks, the build's output and caches) or by tools:
-# a change there is not an author's edit.
-IGNORED = [r".*/_build/.*", r".*/\.git/.*", r".*/\.venv/.*", r".*/node_modules/.*", r".*/__pycache__/.*",
-           r".*/\.hypothesis/.*", r".*/\.pytest_cache/.*", r".*/chapters/[^/]*\.ipynb", r".*~$", r".*\.sw.$"]
+# Written by the build itself (executed notebooks, the build's output and caches) or by tools
+# (editors' backups and swap files): a change there is not an author's edit.
+IGNORED = [rf".*/{re.escape(folder)}/.*" for folder in sorted(notebooks.NOT_BOOK_FOLDERS)] + [
+    r".*/chapters/[^/]*\.ipynb", r".*~$", r".*\.sw.$"]
 
 
 def rebuild(changed_paths: Sequence[Path] = ()) -> bool:

@@ -163,9 +163,6 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, d
 OUTPUT_DIGESTS = chart_assets.CACHE_DIR / "notebook-outputs"  # one file per executed notebook
 
 
-NOT_BOOK_FOLDERS = {"_build", ".venv", "node_modules", ".ipynb_checkpoints", ".git"}
-
-
 def outputs_digest_path(srcdir: Path, notebook: Path) -> Path:
     """The file a page depends on when it shows a notebook's results: it changes only when the
     notebook's code, outputs or execution record do, not when its prose does."""
@@ -178,7 +175,7 @@ def _write_output_digests(app: Sphinx) -> None:
     # rather than on the notebooks: a prose edit re-reads its own page only.
     srcdir = Path(app.srcdir)
     for executed in sorted(srcdir.rglob("*.ipynb")):
-        if NOT_BOOK_FOLDERS & set(executed.relative_to(srcdir).parts):
+        if notebooks.NOT_BOOK_FOLDERS & set(executed.relative_to(srcdir).parts):
             continue
         notebook = notebooks.read(executed)
         results = [[cell.source, cell.get("outputs", [])] for cell in notebook.cells if cell.cell_type == "code"]
@@ -356,20 +353,19 @@ def _decode_latex_once(app: Sphinx) -> None:
     sphinxcontrib-bibtex formats every cited entry again on every build, and most of that time
     goes to latexcodec turning the same field texts into Unicode (about 0.4 s of each rebuild
     in `make preview`, which forks its rebuilds from a process that has decoded them). The parse
-    that follows still makes new objects each time; only the pure text decoding is kept.
+    that follows still makes new objects each time; only the pure text decoding is kept, in
+    analyses.bib's cache.
     """
-    import codecs
-    import functools
-
     from pybtex import richtext
     from pybtex.markup import LaTeXParser
 
+    from analyses import bib
+
     if getattr(richtext.Text.from_latex, "decodes_once", False):
         return
-    decode = functools.lru_cache(maxsize=None)(lambda latex: codecs.decode(latex, "ulatex"))
 
     def from_latex(cls, latex):
-        return LaTeXParser(decode(latex)).parse()
+        return LaTeXParser(bib.decoded_latex(latex)).parse()
 
     from_latex.decodes_once = True
     richtext.Text.from_latex = classmethod(from_latex)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
@@ -87,26 +86,20 @@ def record_rebuild(changed_paths) -> None:
             (path.parent / "rebuilt.txt").write_text(path.name, encoding="utf-8")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.browser
 def test_a_saved_file_reloads_the_open_page_under_its_page_policy(tmp_path):
     """The page keeps its Content-Security-Policy: the reload script and its socket are the
     page's own host, so the policy lets them run, and a save reloads the page."""
     import uvicorn
 
-    from pipeline.local_browser import chromium, chromium_path
+    from pipeline.local_browser import chromium, chromium_path, free_port
 
     if chromium_path() is None or not (HTML / "chapters" / "04-regulation.html").exists():
         pytest.skip("needs Chromium and the built book")
     site, watched = tmp_path / "html", tmp_path / "book"
     shutil.copytree(HTML, site)
     watched.mkdir()
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(preview.create_app(site, watched, on_change=record_rebuild),
                                            host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
