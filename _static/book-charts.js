@@ -47,7 +47,7 @@
     measure.font = font;
     var lines = [];
     var line = "";
-    String(text).split(/\s+/).forEach(function (word) {
+    String(text).split(/[ \t\n\r]+/).forEach(function (word) {  // never at a non-breaking space
       var candidate = line ? line + " " + word : word;
       if (line && measure.measureText(candidate).width > width) {
         lines.push(line);
@@ -156,7 +156,8 @@
         figure.classList.add("book-chart-live");
         figure.dataset.chartTheme = theme;
       }).catch(function (error) {
-        view.textContent = "The chart could not be drawn: " + error.message;
+        view.textContent = (document.documentElement.lang === "fr" ? "Le graphique n’a pas pu être dessiné : "
+            : "The chart could not be drawn: ") + error.message;
         console.error(error);
       });
   }

@@ -229,16 +229,19 @@ def source_line(pairs: list[list[str | None]], limit: int | None = None) -> str:
     return ("Source: " if len(parts) == 1 else "Sources: ") + listed + "."
 
 
-def source_markup(pairs: list[list[str | None]]) -> str:
+def source_markup(pairs: list[list[str | None]], line=None, label=None, all_sources=None) -> str:
     """The caption's source line: the main works, and the full list in a disclosure the reader
-    can open when there are more (shown in full in print)."""
-    short = html.escape(source_line(pairs, MAIN_SOURCES))
+    can open when there are more (shown in full in print). The French edition passes its own
+    `line`, `label` and `all_sources` words (pipeline/french_charts.py)."""
+    line, label = line or source_line, label or _source_label
+    all_sources = all_sources or (lambda n: f"All {number_word(n)} sources of this chart")
+    short = html.escape(line(pairs, MAIN_SOURCES))
     if len(pairs) <= MAIN_SOURCES + 1:
         return f'<span class="book-chart-source">{short}</span>'
-    full = "".join(f"<li>{html.escape(_source_label(source, copy))}</li>" for source, copy in pairs)
+    full = "".join(f"<li>{html.escape(label(source, copy))}</li>" for source, copy in pairs)
     return (f'<span class="book-chart-source book-chart-source-short">{short}</span>'
-            f'<span class="book-chart-source book-chart-source-print">{html.escape(source_line(pairs))}</span>'
-            f'<details class="book-chart-sources"><summary>All {number_word(len(pairs))} sources of this chart'
+            f'<span class="book-chart-source book-chart-source-print">{html.escape(line(pairs))}</span>'
+            f'<details class="book-chart-sources"><summary>{all_sources(len(pairs))}'
             f'</summary><ul>{full}</ul></details>')
 
 

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyses import data
-from pipeline import chart_assets, edition, kernels, notebooks, opened
+from pipeline import chart_assets, edition, kernels, notebooks, opened, page_speed, translations
+from pipeline import editions as pipeline_editions
 
 ROOT = notebooks.ROOT
 BUILD_DIR = ROOT / "_build"
@@ -174,15 +175,18 @@ def update_notebooks(sources: list[Path], force: bool = False, frozen: bool = Fa
     return outcomes
 
 
-def html_inputs_digest(root: Path = ROOT) -> str:
+def html_inputs_digest(root: Path = ROOT, language: str | None = None) -> str:
     """SHA-256 of every file the HTML build could read (the whole book, build outputs aside) and of
-    the edition: the commit it is built from."""
+    the edition: the commit it is built from. For the English edition alone (`language` "en"),
+    the French text (locale/) aside: a French edit does not rebuild the English pages."""
     try:
         shown = edition.current(root).fingerprint()  # the pages show the edition
     except edition.EditionError:
         shown = "no repository"  # the book's own pages then fail to build, saying why
     digest = hashlib.sha256(shown.encode("utf-8") + b"\0")
     for path in _book_files(root):
+        if path.suffix == ".mo" or (language == "en" and path.relative_to(root).parts[0] == "locale"):
+            continue  # Sphinx compiles each .po into its .mo during the build
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -203,40 +207,94 @@ def html_is_current(root: Path = ROOT) -> bool:
         stamp.read_text(encoding="utf-8") == html_inputs_digest(root)
 
 
-def build_html(root: Path = ROOT) -> bool:
-    """Strict jupyter-book build into staging; swap into _build/html only on success."""
+EDITIONS = {"en": "", "fr": "fr"}  # each edition's language and its folder in the published book
+
+
+def editions_of(root: Path) -> list[str]:
+    """The languages a book is published in: English, and each whose text it holds (locale/).
+    BOOK_EDITIONS=en builds the English alone (the benchmark's reference)."""
+    wanted = os.environ.get("BOOK_EDITIONS", "").split()
+    return ["en"] + [language for language in EDITIONS if language != "en"
+                     and (root / "locale" / language / "book.yml").is_file() and (not wanted or language in wanted)]
+
+
+def _staging(build_dir: Path, language: str) -> Path:
+    return build_dir / (".staging" if language == "en" else f".staging-{language}")
+
+
+def _edition_stamp(build_dir: Path, language: str) -> Path:
+    return build_dir / f"html-inputs-{language}.sha256"
+
+
+def build_html(root: Path = ROOT, only_changed: bool = False) -> bool:
+    """Strict jupyter-book build of each edition into staging, the two at once (one per core);
+    the pair is swapped into _build/html only when both succeed: English at the root, French
+    under fr/. With `only_changed`, an edition whose inputs did not change since its last build
+    is not built again (a French edit leaves the English build alone) and its last build is used."""
     build_dir = root / "_build"
-    staging, html_dir = build_dir / ".staging", build_dir / "html"
-    log = _ensure(build_dir / "logs") / "jupyter-book.log"
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root),
-               "--path-output", str(staging), "-W", "-n", "--keep-going"]
+    logs = _ensure(build_dir / "logs")
     started = time.perf_counter()
-    with open(log, "w", encoding="utf-8") as handle:
-        result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=root)
+    languages = editions_of(root)
+    digests = {language: html_inputs_digest(root, language) for language in languages}
+    stale = [language for language in languages if not only_changed
+             or not (_staging(build_dir, language) / "_build" / "html").is_dir()
+             or not _edition_stamp(build_dir, language).exists()
+             or _edition_stamp(build_dir, language).read_text(encoding="utf-8") != digests[language]]
+    running = {}
+    for language in stale:
+        staging = _staging(build_dir, language)
+        _edition_stamp(build_dir, language).unlink(missing_ok=True)  # until this build succeeds
+        command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root),
+                   "--path-output", str(staging), "-W", "-n", "--keep-going"]
+        if language != "en":
+            command += ["--config", str(translations.edition_config(root, language))]
+        log = logs / ("jupyter-book.log" if language == "en" else f"jupyter-book-{language}.log")
+        handle = open(log, "w", encoding="utf-8")
+        running[language] = (staging, log, handle,
+                             subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=root))
+    failed = []
+    for language, (staging, log, handle, process) in running.items():
+        process.wait()
+        handle.close()
+        if process.returncode != 0:
+            failed.append(language)
+            # Sphinx only re-reads changed pages: drop its environment so the next build
+            # re-reads everything and reports the same warnings again instead of passing.
+            shutil.rmtree(staging / "_build" / ".doctrees", ignore_errors=True)
     seconds = time.perf_counter() - started
-    built = staging / "_build" / "html"
-    if result.returncode != 0:
-        # Sphinx only re-reads changed pages: drop its environment so the next build
-        # re-reads everything and reports the same warnings again instead of passing.
-        shutil.rmtree(staging / "_build" / ".doctrees", ignore_errors=True)
-        print(f"  html          failed after {seconds:.1f} s; the previous _build/html is untouched",
-              file=sys.stderr)
-        for line in log.read_text(encoding="utf-8").splitlines():
-            if "WARNING" in line or "ERROR" in line or "Error" in line:
-                print(f"    {line}", file=sys.stderr)
-        print(f"    full log: {display_path(log)}", file=sys.stderr)
+    if failed:
+        print(f"  html          failed after {seconds:.1f} s ({', '.join(failed)} edition); the previous "
+              "_build/html is untouched", file=sys.stderr)
+        for language in failed:
+            log = running[language][1]
+            for line in log.read_text(encoding="utf-8").splitlines():
+                if "WARNING" in line or "ERROR" in line or "Error" in line:
+                    print(f"    {line}", file=sys.stderr)
+            print(f"    full log: {display_path(log)}", file=sys.stderr)
         return False
-    publish(built, build_dir)
+    for language in stale:
+        _edition_stamp(build_dir, language).write_text(digests[language], encoding="utf-8")
+    editions = {EDITIONS[language]: _staging(build_dir, language) / "_build" / "html" for language in languages}
+    publish(editions, build_dir, finish=_share_static)
     (build_dir / HTML_STAMP).write_text(html_inputs_digest(root), encoding="utf-8")
-    print(f"  html          built strictly in {seconds:.1f} s -> {display_path(html_dir)}")
+    built = " and ".join({"en": "English", "fr": "French"}[language] for language in stale)
+    print(f"  html          {built} built strictly in {seconds:.1f} s -> {display_path(build_dir / 'html')}")
     return True
 
 
 COMPLETE = ".complete"  # written last into a published copy of the book
 
 
-def publish(built: Path, build_dir: Path) -> Path:
-    """Make `built` the book at `build_dir`/html, in one atomic step.
+def _share_static(book: Path) -> None:
+    """The French pages use the English edition's static files where they are the same."""
+    for folder in filter(None, EDITIONS.values()):
+        pipeline_editions.share_static(book, folder)
+    page_speed.precompress(book)
+
+
+def publish(built: Path | dict[str, Path], build_dir: Path, finish=None) -> Path:
+    """Make `built` the book at `build_dir`/html, in one atomic step. `built` may map folders
+    of the book ("" for its root) to the built trees that go there.
 
     `html` is a symbolic link to a complete copy (`html.N`, marked complete before the switch);
     the link is replaced by renaming a new link over it, which no reader or killed build can see
@@ -247,7 +305,10 @@ def publish(built: Path, build_dir: Path) -> Path:
     target = build_dir / f"html.{max((n for n, _ in published_copies(build_dir)), default=0) + 1}"
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    shutil.copytree(built, partial)
+    for folder, tree in sorted((built if isinstance(built, dict) else {"": built}).items()):
+        shutil.copytree(tree, partial / folder, dirs_exist_ok=True)
+    if finish is not None:
+        finish(partial)
     (partial / COMPLETE).write_text("", encoding="utf-8")
     partial.rename(target)
     link = build_dir / f"html.link-{os.getpid()}"
@@ -362,7 +423,7 @@ def _build(args) -> int:
         pass
     elif not args.frozen and html_is_current():
         print("  html          up to date: nothing in the book changed since the last build")
-    elif not build_html():
+    elif not build_html(only_changed=not args.frozen):
         return 1
     ran = sum(o.action == "executed" for o in outcomes)
     print(f"done in {time.perf_counter() - started:.1f} s: {ran} executed, "

@@ -176,7 +176,13 @@ def _title(spec: dict) -> str:
     return " ".join(text) if isinstance(text, list) else str(text)
 
 
-def process_page(page: Path, outdir: Path, cache: Path) -> bool:
+DOWNLOAD_WORDS = {  # the sentence under each chart, in each edition's language
+    "en": ("Download the ", "data (CSV)", " or the ", "chart specification (Vega-Lite JSON)"),
+    "fr": ("Télécharger les ", "données (CSV)", " ou la ", "spécification du graphique (JSON Vega-Lite)"),
+}
+
+
+def process_page(page: Path, outdir: Path, cache: Path, language: str = "en") -> bool:
     """Write the assets of every chart on one page and link them in; True if the page changed."""
     text = page.read_text(encoding="utf-8")
     if 'class="book-chart"' not in text or DONE_MARKER in text:
@@ -194,9 +200,10 @@ def process_page(page: Path, outdir: Path, cache: Path) -> bool:
         (assets / f"{chart_id}.svg").write_text(static_svg(spec, cache), encoding="utf-8")
         image = (f'<img class="book-chart-static" src="{prefix}/{chart_id}.svg" '
                  f'alt="{html.escape(_title(spec))}" width="{STATIC_WIDTH}">')
-        links = (f'<span class="book-chart-downloads">Download the '
-                 f'<a href="{prefix}/{chart_id}.csv" download>data (CSV)</a> or the '
-                 f'<a href="{prefix}/{chart_id}.vl.json" download>chart specification (Vega-Lite JSON)</a>.</span>')
+        words = DOWNLOAD_WORDS.get(language, DOWNLOAD_WORDS["en"])
+        links = (f'<span class="book-chart-downloads">{words[0]}'
+                 f'<a href="{prefix}/{chart_id}.csv" download>{words[1]}</a>{words[2]}'
+                 f'<a href="{prefix}/{chart_id}.vl.json" download>{words[3]}</a>.</span>')
         body = body.replace('<div class="book-chart-view"></div>', f'<div class="book-chart-view"></div>\n{image}', 1)
         body = body.replace("</figcaption>", f"\n{links}</figcaption>", 1)
         return match.group(1) + body + match.group(4)
@@ -205,13 +212,13 @@ def process_page(page: Path, outdir: Path, cache: Path) -> bool:
     return True
 
 
-def write_all(outdir: Path, cache: Path) -> int:
+def write_all(outdir: Path, cache: Path, language: str = "en") -> int:
     """Process every page of the built book, drop assets of charts no page shows any more.
 
     Returns the number of pages rewritten.
     """
     pages = [p for p in sorted(outdir.rglob("*.html")) if "_static" not in p.parts]
-    rewritten = sum(process_page(page, outdir, cache) for page in pages)
+    rewritten = sum(process_page(page, outdir, cache, language) for page in pages)
     shown = {m.group("id") for page in pages for m in FIGURE.finditer(page.read_text(encoding="utf-8"))}
     for asset in (outdir / CHARTS_DIR).glob("altair-viz-*") if (outdir / CHARTS_DIR).exists() else []:
         if asset.name.split(".")[0] not in shown:

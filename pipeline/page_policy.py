@@ -25,8 +25,8 @@ META_ID = "book-page-policy"
 KNOWN_SCRIPTS = [re.compile(p, re.S) for p in (
     r'document\.documentElement\.dataset\.mode = localStorage\.getItem\("mode"\) \|\| "auto";\s*'
     r'document\.documentElement\.dataset\.theme = localStorage\.getItem\("theme"\) \|\| "auto";',
-    r"let toggleHintShow = 'Click to show';",
-    r"let toggleHintHide = 'Click to hide';",
+    r"let toggleHintShow = '(Click to show|Cliquez pour afficher)';",  # English and French editions
+    r"let toggleHintHide = '(Click to hide|Cliquez pour masquer)';",
     r"let toggleOpenOnPrint = 'true';",
     r"var togglebuttonSelector = '\.toggle, \.admonition\.dropdown';",
     r'const THEBE_JS_URL = "[^"]*"; const thebe_selector = "[^"]*"; const thebe_selector_input = "[^"]*"; '

@@ -26,6 +26,7 @@ import json
 import platform
 import re
 import shutil
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 
-from pipeline import chart_assets, edition, notebooks, page_policy, page_speed
+from pipeline import chart_assets, edition, editions, french_charts, notebooks, page_policy, page_speed
 
 BUNDLE_NAME = "vega-bundle.js"
 CHARTS_SCRIPT = "book-charts.js"  # the book's own drawing script, in _static/ at the book's root
@@ -51,7 +52,8 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         return
     _sync_static(app)
     _remove_stale_pages(app)
-    chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR)
+    editions.translations_without_eval(Path(app.outdir))
+    chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR, app.config.language or "en")
     page_speed.write_all(Path(app.outdir))
     page_policy.write_all(Path(app.outdir))
     page_speed.precompress(Path(app.outdir))
@@ -277,9 +279,15 @@ class EditionBibtexDirective(Directive):
 def _edition_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """{edition}`date` (1 December 2026), {edition}`commit` (its short hash), {edition}`full`."""
     this = edition.current()
-    values = {"date": edition.long_date(this.date), "commit": this.commit,
-              "full": f"{edition.long_date(this.date)}, built from commit {this.commit}"
-                      + (" with changes not yet committed" if this.modified else "")}
+    if inliner.document.settings.env.config.language == "fr":
+        day = editions.french_date(this.date)
+        values = {"date": day, "commit": this.commit,
+                  "full": f"{day}, construite à partir du commit {this.commit}"
+                          + (" avec des modifications pas encore enregistrées" if this.modified else "")}
+    else:
+        values = {"date": edition.long_date(this.date), "commit": this.commit,
+                  "full": f"{edition.long_date(this.date)}, built from commit {this.commit}"
+                          + (" with changes not yet committed" if this.modified else "")}
     if text not in values:
         message = inliner.reporter.error(f"edition role: {text!r} is not one of {sorted(values)}", line=lineno)
         return [inliner.problematic(rawtext, rawtext, message)], [message]
@@ -411,7 +419,10 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("errata", ErrataDirective)
     app.add_directive("edition-bibtex", EditionBibtexDirective)
     app.add_role("edition", _edition_role)
-    # A change to this extension changes what every page is given: env_version makes Sphinx
-    # read and write every page again, instead of keeping pages written by the old code.
-    env_version = int(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8], 16)
+    editions.setup(app)
+    # A change to this extension, or to the French edition's code, changes what every page is
+    # given: env_version makes Sphinx read and write every page again, instead of keeping pages
+    # written by the old code.
+    code = b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], editions, french_charts))
+    env_version = int(hashlib.sha256(code).hexdigest()[:8], 16)
     return {"version": "1.0", "env_version": env_version, "parallel_read_safe": True, "parallel_write_safe": True}

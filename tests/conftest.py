@@ -26,6 +26,11 @@ def built_pages() -> list[Path]:
     return sorted(p for p in HTML.rglob("*.html") if not {"_static", "_sources"} & set(p.parts))
 
 
+def edition_root(page: Path) -> Path:
+    """The root of the edition a built page belongs to: the book's root, or fr/ for the French."""
+    return HTML / "fr" if (HTML / "fr") in page.parents else HTML
+
+
 @pytest.fixture
 def package_dir(tmp_path: Path) -> Path:
     """A valid one-table data package in a scratch folder, for breaking on purpose."""

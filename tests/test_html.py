@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from analyses import bib
 from pipeline import chart_assets
-from tests.conftest import HTML, built_pages, toc_entries
+from tests.conftest import HTML, built_pages, edition_root, toc_entries
 
 pytestmark = pytest.mark.built
 
@@ -76,10 +76,13 @@ def test_each_page_links_one_style_sheet_made_of_the_sheets_as_they_were_finally
         href = re.search(r'href="([^"?]+)', sheets[0]).group(1)
         parts = re.search(r'data-combines="([^"]+)"', sheets[0]).group(1).split()
         files = [(page.parent / part).resolve() for part in parts]
-        expected, _ = page_speed.combined_css(HTML, files)
-        assert expected == (page.parent / href).resolve(), f"{page.name}: its sheet is not made of {parts}"
+        sheet = (page.parent / href).resolve()
+        # the French pages use the English edition's sheet when it is the same (editions.share_static)
+        root = HTML if sheet.parent == (HTML / "_static").resolve() else edition_root(page)
+        expected, _ = page_speed.combined_css(root, files)
+        assert expected == sheet, f"{page.name}: its sheet is not made of {parts}"
         combined.add(expected)
-    assert len(combined) == 1, "every page shares one combined sheet, fetched once"
+    assert len(combined) == 1, "every page of both editions shares one combined sheet, fetched once"
     sheet = combined.pop()
     for address in page_speed.URL.findall(sheet.read_text(encoding="utf-8")):
         target = address[1].split("?")[0].split("#")[0]
@@ -205,19 +208,30 @@ def test_each_claim_reads_the_same_verdict_on_every_page():
 
     claims = data.load("claims")
     expected = {f"claim-{cid.replace('_', '-')}": verdict for cid, verdict in zip(claims["claim_id"], claims["verdict"])}
-    stated = verdicts_stated(_soup(page) for page in built_pages())
+    stated = verdicts_stated(_soup(page) for page in built_pages() if edition_root(page) == HTML)
     assert set(stated) == set(expected), "every claim is stated at least in the ledger"
     assert {claim: texts for claim, texts in stated.items() if texts != {expected[claim]}} == {}
+    # In French, each English verdict reads one way, on every page that states it.
+    french = verdicts_stated(_soup(page) for page in built_pages() if edition_root(page) != HTML)
+    assert set(french) == set(expected)
+    assert {claim: texts for claim, texts in french.items() if len(texts) != 1} == {}
+    readings = {}
+    for claim, texts in french.items():
+        readings.setdefault(expected[claim], set()).update(texts)
+    assert {verdict: texts for verdict, texts in readings.items() if len(texts) != 1} == {}
 
 
 def test_the_verdict_summary_reads_the_same_everywhere_and_adds_up():
     """The landing page once said 20 claims, then 7 + 7 + 3."""
     from analyses import data
 
-    summaries = {page.name: span.get_text(" ", strip=True) for page in built_pages()
+    summaries = {page.name: span.get_text(" ", strip=True) for page in built_pages() if edition_root(page) == HTML
                  for span in _soup(page).select("span.verdict-summary")}
-    assert {"intro.html", "95-dispatch-check.html"} <= set(summaries)
+    french = {page.name: span.get_text(" ", strip=True) for page in built_pages() if edition_root(page) != HTML
+              for span in _soup(page).select("span.verdict-summary")}
+    assert {"intro.html", "95-dispatch-check.html"} <= set(summaries) and set(french) == set(summaries)
     assert len(set(summaries.values())) == 1, summaries
+    assert len(set(french.values())) == 1, french
     total, counts = summary_parts(next(iter(summaries.values())))
     assert total == len(data.load("claims"))
     assert sum(counts) == total, counts

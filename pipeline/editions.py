@@ -1,0 +1,272 @@
+"""The book's two editions, English at the root and French under fr/, built from the same pages.
+
+The French edition is Sphinx's own translation of the English pages (message catalogues in
+locale/fr/, pipeline/translations.py), from the same executed notebooks: no figure is computed
+twice. What this module adds to the French build, and to both:
+- every figure pasted into the prose (`{glue:text}`) in French conventions: 266 126, 14,8;
+- French typography: non-breaking spaces before : ; ! ? % and inside « »;
+- on every page, a link to the same page in the other edition, and `hreflang` alternates.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from docutils import nodes
+from sphinx.application import Sphinx
+
+LANGUAGES = {"en": "English", "fr": "Français"}
+FOLDERS = {"en": "", "fr": "fr/"}  # where each edition's pages are, from the published book's root
+
+ENGLISH_NUMBER = re.compile(r"(?P<sign>-?)(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<decimals>\d+))?")
+NARROW_NBSP, NBSP = "\u202f", "\u00a0"
+
+
+def french_number(text: str) -> str:
+    """A figure as English formatting wrote it ('266,126', '14.8', '-3.25', '2019'), as French
+    writes it: thin non-breaking spaces between thousands, a decimal comma. Grouping is kept only
+    where the English grouped, so a year stays 2019. Anything else is returned unchanged."""
+    match = ENGLISH_NUMBER.fullmatch(text.strip())
+    if not match:
+        return text
+    decimals = match.group("decimals") or ""
+    grouped = "," in match.group("whole")
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * len(decimals) if decimals else "")
+    value = Decimal(match.group("sign") + match.group("whole").replace(",", "") + ("." + decimals if decimals else ""))
+    return format_decimal(value, format=pattern, locale="fr_FR", group_separator=True)
+
+
+# Before : and % a non-breaking space; before ; ! ? and » and after « a thin one (French usage).
+_BEFORE_COLON_OR_PERCENT = re.compile(r"[ \u00a0\u202f]+(?=[:%])")
+_BEFORE_TALL_MARKS = re.compile(r"[ \u00a0\u202f]+(?=[;!?»])")
+_AFTER_OPENING_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
+
+
+def french_typography(text: str) -> str:
+    """Text with French spacing and apostrophes: 'Qui ? 14,8 %' keeps the space before ? and %
+    from breaking onto the next line, l'étude is written l’étude. Only spaces already written are
+    changed, so addresses and times (https://..., 10:30) are left alone."""
+    text = text.replace("'", "\u2019")  # the French apostrophe (Sphinx's quotes are off in French)
+    text = _BEFORE_COLON_OR_PERCENT.sub(NBSP, text)
+    text = _BEFORE_TALL_MARKS.sub(NARROW_NBSP, text)
+    return _AFTER_OPENING_GUILLEMET.sub("«" + NARROW_NBSP, text)
+
+
+_LITERAL = (nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.math_block, nodes.comment)
+
+
+def _typeset(app: Sphinx, doctree, docname: str) -> None:
+    for text in list(doctree.findall(nodes.Text)):
+        parent = text.parent
+        if parent is None or any(isinstance(a, _LITERAL) for a in _ancestors(parent)):
+            continue
+        typeset = french_typography(text.astext())
+        if typeset != text.astext():
+            parent.replace(text, nodes.Text(typeset))
+
+
+def _ancestors(node):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def _paste_figures_in_french(app: Sphinx) -> None:
+    """myst-nb formats every pasted value with one function; the French build wraps it. And a
+    translated paragraph is parsed again on its own, without the notebook it belongs to: a value
+    it pastes from its own page is then read from that page's executed notebook."""
+    from myst_nb.core.variables import VariableOutput
+    from myst_nb.ext.glue import crossref, roles
+    from myst_nb.ext.glue.utils import RetrievalError
+
+    from pipeline import translations
+
+    english = roles.format_plain_text
+    from_its_notebook = roles.retrieve_glue_data
+    words = translations.translated_words(Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES")
+
+    def in_french(text: str, fmt_spec: str) -> str:
+        pasted = english(text, fmt_spec)
+        # a value in words pastes its translation (until it has one, the English stays and
+        # `pipeline.translations check` names it); a figure is written the French way
+        return words.get(pasted, french_number(pasted))
+
+    def retrieve(document, key: str):
+        if "nb_renderer" in document:
+            return from_its_notebook(document, key)
+        env = document.settings.env
+        outputs = glued_outputs(Path(env.doc2path(env.docname)))
+        if key not in outputs:
+            raise RetrievalError(f"No key {key!r} found in glue data for this document.")
+        return VariableOutput(data=outputs[key], metadata={}, nb_renderer=None, vtype="glue")
+
+    roles.format_plain_text = crossref.format_plain_text = in_french
+    roles.retrieve_glue_data = retrieve
+
+
+_GLUED: dict[Path, tuple[int, dict]] = {}
+
+
+def glued_outputs(notebook: Path) -> dict[str, dict]:
+    """Each value a notebook glued, by name: its output's mime bundle (read once per version)."""
+    version = notebook.stat().st_mtime_ns
+    if notebook not in _GLUED or _GLUED[notebook][0] != version:
+        import json
+
+        outputs = {}
+        for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
+            for output in cell.get("outputs", []):
+                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+                if name:
+                    # scrapbook records a value under its own prefix, which myst-nb takes off
+                    outputs[name] = {mime.removeprefix("application/papermill.record/"):
+                                     "".join(value) if isinstance(value, list) else value
+                                     for mime, value in output.get("data", {}).items()}
+        _GLUED[notebook] = (version, outputs)
+    return _GLUED[notebook][1]
+
+
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                 "octobre", "novembre", "décembre")
+
+
+def french_date(day) -> str:
+    """1er décembre 2026, 2 décembre 2026."""
+    return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+
+
+_CHART_WORDS: dict = {}
+
+
+def _charts_in_french(app: Sphinx, doctree, docname: str) -> None:
+    """Each chart figure of the page, from the same spec and data, with its words in French."""
+    from pipeline import french_charts, translations
+
+    catalogues = Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES"
+    if _CHART_WORDS.get("source") != app.srcdir:  # read once per build
+        _CHART_WORDS.update(source=app.srcdir, words=translations.chart_translations(catalogues))
+    # a chapter's own catalogue first: the same English word may read differently in its charts
+    words = {**_CHART_WORDS["words"],
+             **translations.translated_words(catalogues / translations.CHARTS, Path(docname).name)}
+    for raw in list(doctree.findall(nodes.raw)):
+        markup = raw.astext()
+        if 'class="book-chart"' not in markup:
+            continue
+        french, _ = french_charts.french_figure(markup, words)
+        raw.parent.replace(raw, nodes.raw(french, french, format=raw.get("format", "html")))
+
+
+def other_edition(language: str, pagename: str) -> tuple[str, str]:
+    """The other edition's language and the address of the same page in it, relative to this one."""
+    other = "fr" if language == "en" else "en"
+    depth = pagename.count("/") + (1 if FOLDERS[language] else 0)
+    return other, "../" * depth + FOLDERS[other] + pagename + ".html"
+
+
+def other_edition_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """{other-edition}`Payés au clic`: a link to this page in the other edition, named in the
+    other edition's language (the landing page says the other edition exists)."""
+    env = inliner.document.settings.env
+    language = env.config.language if env.config.language in LANGUAGES else "en"
+    other, href = other_edition(language, env.docname)
+    link = nodes.reference(rawtext, text, refuri=href)
+    # docutils writes a class language-xx as the element's lang attribute
+    return [nodes.inline(rawtext, "", link, classes=[f"language-{other}"])], []
+
+
+def _link_the_other_edition(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    language = app.config.language if app.config.language in LANGUAGES else "en"
+    other, href = other_edition(language, pagename)
+    context["book_other_edition"] = {"lang": other, "href": href, "label": LANGUAGES[other]}
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{language}" href="{pagename.rsplit("/", 1)[-1]}.html">'
+        f'\n<link rel="alternate" hreflang="{other}" href="{href}">')
+
+
+STATIC_REFERENCE = re.compile(r"""(?P<quote>["'(\s])(?P<path>(?:\.\./)*_static/[^"'()?#\s]+)""")
+
+
+def share_static(book: Path, folder: str = "fr") -> int:
+    """Point the pages of the edition in `folder` at the book's root `_static/` for every file
+    that is the same in both, and drop their copies: a reader who switches editions fetches
+    nothing twice, and the published book does not hold the Vega bundle twice. Files that
+    differ (the search language, the theme's French strings) stay the edition's own. Returns
+    the number of files shared."""
+    edition = book / folder
+    static, shared_static = edition / "_static", book / "_static"
+    same = {path.relative_to(static).as_posix() for path in static.rglob("*")
+            if path.is_file() and (shared_static / path.relative_to(static)).is_file()
+            and (shared_static / path.relative_to(static)).read_bytes() == path.read_bytes()}
+
+    def shared(match: re.Match, page: Path) -> str:
+        target = (page.parent / match.group("path")).resolve()
+        if not target.is_relative_to(static.resolve()):
+            return match.group(0)
+        relative = target.relative_to(static.resolve()).as_posix()
+        if relative not in same:
+            return match.group(0)
+        address = os.path.relpath(shared_static / relative, page.parent)
+        return match.group("quote") + Path(address).as_posix()
+
+    for page in edition.rglob("*.html"):
+        if static in page.parents:
+            continue
+        text = page.read_text(encoding="utf-8")
+        rewritten = STATIC_REFERENCE.sub(lambda m: shared(m, page), text)
+        if rewritten != text:
+            page.write_text(rewritten, encoding="utf-8")
+    for relative in same:
+        (static / relative).unlink()
+    for directory in sorted((d for d in static.rglob("*") if d.is_dir()), key=lambda d: -len(d.parts)):
+        if not any(directory.iterdir()):
+            directory.rmdir()
+    return len(same)
+
+
+TRANSLATIONS_CALL = re.compile(r"^\s*Documentation\.addTranslations\((?P<catalogue>\{.*\})\);?\s*$", re.S)
+
+
+def translations_without_eval(outdir: Path) -> bool:
+    """Sphinx's _static/translations.js hands its catalogue to doctools.js, which compiles the
+    plural rule with `new Function`: the page policy forbids that (no 'unsafe-eval'). The file
+    is written again to set the same messages and rule as plain code. True if it was rewritten."""
+    import json
+
+    path = outdir / "_static" / "translations.js"
+    match = TRANSLATIONS_CALL.match(path.read_text(encoding="utf-8")) if path.exists() else None
+    if not match:
+        return False
+    catalogue = json.loads(match.group("catalogue"))
+    rule = catalogue.get("plural_expr") or "n == 1 ? 0 : 1"
+    if not re.fullmatch(r"[n0-9\s=!<>&|?:%()+-]+", rule):
+        raise ValueError(f"translations.js: an unexpected plural rule {rule!r}")
+    path.write_text(
+        "// Sphinx's catalogue for this edition, set without compiling code at run time (pipeline/editions.py).\n"
+        f"Object.assign(Documentation.TRANSLATIONS, {json.dumps(catalogue.get('messages', {}), ensure_ascii=False)});\n"
+        f"Documentation.PLURAL_EXPR = (n) => ({rule});\n"
+        f"Documentation.LOCALE = {json.dumps(catalogue.get('locale', ''))};\n", encoding="utf-8")
+    return True
+
+
+def _depend_on_pasted_words(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Sphinx knows a page depends on its own catalogue; the words it pastes and the words of
+    its charts live in catalogues of their own, so a change there must rewrite the page too."""
+    catalogues = Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES"
+    for path in [catalogues / "values.po", *sorted((catalogues / "charts").glob("*.po"))]:
+        if path.exists():
+            app.env.note_dependency(str(path))
+
+
+def setup(app: Sphinx) -> None:
+    """Called from the book's extension: what every edition does, and what the French one adds."""
+    app.connect("source-read", lambda app, docname, source: app.config.language == "fr"
+                and _depend_on_pasted_words(app, docname, source))
+    app.connect("html-page-context", _link_the_other_edition)
+    app.add_role("other-edition", other_edition_role)
+    app.connect("builder-inited", lambda app: app.config.language == "fr" and _paste_figures_in_french(app))
+    app.connect("doctree-resolved", lambda app, doctree, docname: app.config.language == "fr"
+                and (_charts_in_french(app, doctree, docname), _typeset(app, doctree, docname)))
