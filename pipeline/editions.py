@@ -5,7 +5,8 @@ locale/fr/, pipeline/translations.py), from the same executed notebooks: no figu
 twice. What this module adds to the French build, and to both:
 - every figure pasted into the prose (`{glue:text}`) in French conventions: 266 126, 14,8;
 - French typography: non-breaking spaces before : ; ! ? % and inside « »;
-- on every page, a link to the same page in the other edition, and `hreflang` alternates.
+- on every page, a link to the same page in the other edition, and `hreflang` alternates;
+- the bibliography's descriptions of works (bibliography.po) and its joins in French.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from babel.numbers import format_decimal
@@ -59,12 +61,37 @@ def french_typography(text: str) -> str:
 _LITERAL = (nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.math_block, nodes.comment)
 
 
+def french_citation(label: str, names: frozenset[str] = frozenset()) -> str:
+    """A citation's label in French: 'Argouarc'h and Picard, 2018' -> 'Argouarc'h et Picard, 2018',
+    'n.d.' -> 's. d.'; an author's own name keeps its 'and' ('Wage and Hour Division'): `names`.
+    The works' own titles, in the reference list, keep their language."""
+    kept = {f"\0{i}\0": name for i, name in enumerate(sorted(n for n in names if n in label))}
+    for mark, name in kept.items():
+        label = label.replace(name, mark)
+    label = label.replace(" and ", " et ").replace("n.d.", "s. d.")
+    for mark, name in kept.items():
+        label = label.replace(mark, name)
+    return label
+
+
+@lru_cache(maxsize=1)
+def names_with_and() -> frozenset[str]:
+    """Authors of the bibliography whose name holds an 'and' (an institution, in braces)."""
+    from analyses import bib
+
+    names = (" ".join(str(part) for part in person.rich_last_names)
+             for entry in bib.entries().values() for person in entry.persons.get("author", []))
+    return frozenset(name for name in names if " and " in name)
+
+
 def _typeset(app: Sphinx, doctree, docname: str) -> None:
     for text in list(doctree.findall(nodes.Text)):
         parent = text.parent
         if parent is None or any(isinstance(a, _LITERAL) for a in _ancestors(parent)):
             continue
         typeset = french_typography(text.astext())
+        if any("bibtex-citation" in a.get("classes", []) for a in _ancestors(parent) if isinstance(a, nodes.Element)):
+            typeset = french_citation(typeset, names_with_and())
         if typeset != text.astext():
             parent.replace(text, nodes.Text(typeset))
 
@@ -253,16 +280,80 @@ def translations_without_eval(outdir: Path) -> bool:
 
 
 def _depend_on_pasted_words(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Sphinx knows a page depends on its own catalogue; the words it pastes and the words of
-    its charts live in catalogues of their own, so a change there must rewrite the page too."""
+    """Sphinx knows a page depends on its own catalogue; the words it pastes, the words of its
+    charts and of the works it cites live in catalogues of their own, so a change there must
+    rewrite the page too."""
     catalogues = Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES"
-    for path in [catalogues / "values.po", *sorted((catalogues / "charts").glob("*.po"))]:
+    own = [catalogues / "values.po", catalogues / "bibliography.po"]
+    for path in own + sorted((catalogues / "charts").glob("*.po")):
         if path.exists():
             app.env.note_dependency(str(path))
 
 
+BIBLIOGRAPHY_FIELDS = ("howpublished", "note", "type")  # descriptions in words, translated in bibliography.po
+
+
+def bibliography_words(entries) -> dict[str, list[str]]:
+    """The words of the bibliography's entries that describe a work rather than name it
+    ('AFP dispatch, June 2019', 'Published 19 November 2019'), decoded from LaTeX, with the
+    keys that hold each. Titles, authors and institutions keep their own language."""
+    from analyses import bib
+
+    words: dict[str, list[str]] = {}
+    for key, entry in sorted(entries.items()):
+        for field in BIBLIOGRAPHY_FIELDS:
+            if entry.fields.get(field):
+                words.setdefault(bib.decoded_latex(entry.fields[field]), []).append(f"{key}: {field}")
+    return words
+
+
+def _bibliography_in_french(app: Sphinx) -> None:
+    """The entries' descriptive fields in French, in this build's copy of the bibliography only.
+    Each is set from the English file's own value, never from what an earlier build set: the
+    parsed bibliography is kept between builds, and a changed translation must replace the old."""
+    from analyses import bib
+    from pipeline import translations
+
+    words = translations.translated_words(Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES",
+                                          translations.BIBLIOGRAPHY)
+    english = bib.entries(Path(app.srcdir) / "references.bib")
+    for key, entry in app.env.get_domain("cite").bibdata.data.entries.items():
+        if key not in english:
+            continue
+        for field in BIBLIOGRAPHY_FIELDS:
+            if english[key].fields.get(field):
+                text = english[key].fields[field]
+                entry.fields[field] = words.get(bib.decoded_latex(text), text)
+        if entry.type == "techreport" and not english[key].fields.get("type"):
+            entry.fields["type"] = "Rapport technique"  # what the style would print in English
+
+
+def _french_style():
+    """pybtex's plain style with French joins between authors (A, B et C) and 'URL :'."""
+    from pybtex.style.formatting.plain import Style
+    from pybtex.style.template import href, names, sentence, words
+
+    class FrenchStyle(Style):
+        def format_names(self, role, as_sentence=True):
+            joined = names(role, sep=", ", sep2=" et ", last_sep=" et ")
+            return sentence[joined] if as_sentence else joined
+
+        def format_url(self, e):
+            from pybtex.style.template import field
+
+            url = field("url", raw=True)
+            return words["URL\u00a0:", href(url)[url]]
+
+    return FrenchStyle
+
+
 def setup(app: Sphinx) -> None:
     """Called from the book's extension: what every edition does, and what the French one adds."""
+    from pybtex.plugin import register_plugin
+
+    register_plugin("pybtex.style.formatting", "book_french", _french_style())
+    app.connect("builder-inited", lambda app: app.config.language == "fr" and _bibliography_in_french(app),
+                priority=650)  # after sphinxcontrib-bibtex reads the file (and the years are lettered)
     app.connect("source-read", lambda app, docname, source: app.config.language == "fr"
                 and _depend_on_pasted_words(app, docname, source))
     app.connect("html-page-context", _link_the_other_edition)

@@ -221,8 +221,11 @@ def source_label(source: str, copy: str | None) -> str:
 
 
 def _french_label(label: str) -> str:
-    """'Argouarc'h and Picard (n.d.)' as French writes it: 'Argouarc'h et Picard (s. d.)'."""
-    return label.replace("(n.d.)", "(s. d.)").replace(" and ", " et ")
+    """'Argouarc'h and Picard (n.d.)' as French writes it: 'Argouarc'h et Picard (s. d.)'; an
+    institution keeps its own name ('Wage and Hour Division')."""
+    from pipeline import editions
+
+    return editions.french_citation(label, editions.names_with_and())
 
 
 def source_line(pairs: list[list[str | None]], limit: int | None = None) -> str:

@@ -156,6 +156,7 @@ def glued_words(root: Path = ROOT) -> dict[str, list[str]]:
 
 
 CHARTS = "charts"  # the catalogue of the words the charts show
+BIBLIOGRAPHY = "bibliography"  # the catalogue of the words that describe the works cited
 
 
 def translated_words(catalogues: Path = CATALOGUES, name: str = VALUES) -> dict[str, str]:
@@ -235,6 +236,21 @@ def chart_translations(catalogues: Path = CATALOGUES) -> dict[str, str]:
     return found
 
 
+def write_bibliography_template(templates: Path, root: Path = ROOT) -> Path:
+    """The descriptions of the works cited as a message template, with the keys that hold each."""
+    from analyses import bib
+    from pipeline import editions
+
+    template = Catalog(project="Paid by the click")
+    for text, where in editions.bibliography_words(bib.entries(root / "references.bib")).items():
+        template.add(text, auto_comments=where)
+    target = templates / f"{BIBLIOGRAPHY}.pot"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as handle:
+        write_po(handle, template, width=0, omit_header=True)
+    return target
+
+
 def update(templates: Path, catalogues: Path = CATALOGUES) -> list[Path]:
     """Merge each template into its French catalogue (created if missing); returns what changed."""
     changed = []
@@ -297,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         templates = extract()
         write_values_template(templates)
         write_charts_templates(templates)
+        write_bibliography_template(templates)
         for path in update(templates):
             print(f"  updated {path.relative_to(ROOT)}")
         return 0

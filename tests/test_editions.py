@@ -45,6 +45,14 @@ def test_french_typography_keeps_marks_on_the_line_of_their_word():
     assert editions.french_typography("https://example.org 10:30 3:1") == "https://example.org 10:30 3:1"
 
 
+def test_a_citation_label_reads_french():
+    assert editions.french_citation("Argouarc'h and Picard, 2018") == "Argouarc'h et Picard, 2018"
+    assert editions.french_citation("U.S. Department of Labor, n.d.") == "U.S. Department of Labor, s. d."
+    office = "U.S. Department of Labor, Wage and Hour Division"
+    assert office in editions.names_with_and(), "read from the bibliography"
+    assert editions.french_citation(f"{office} and Smith, n.d.", frozenset({office})) == f"{office} et Smith, s. d."
+
+
 def test_typography_leaves_code_alone():
     document = new_document("test", get_default_settings(Parser))
     Parser().parse("Voici : ``a : b`` fin !", document)
@@ -132,6 +140,8 @@ def test_every_english_message_has_an_up_to_date_french_translation_that_keeps_i
     translation that lost a pasted value, is named here with its catalogue and line."""
     templates = translations.extract(output_work=tmp_path / "gettext")
     translations.write_values_template(templates)
+    translations.write_charts_templates(templates)
+    translations.write_bibliography_template(templates)
     missing = []
     for template in sorted(templates.rglob("*.pot")):
         catalogue = translations.CATALOGUES / template.relative_to(templates).with_suffix(".po")
