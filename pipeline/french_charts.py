@@ -92,7 +92,7 @@ def words_of(spec: dict) -> list[str]:
         add([v for v in definition.get("sort", []) if isinstance(v, str)] if isinstance(definition.get("sort"), list) else [])
     for rows in spec.get("datasets", {}).values():
         for row in rows:
-            for field in fields:
+            for field in sorted(fields):  # one order in every run: the catalogue stays byte-stable
                 add(row.get(field))
     return found
 

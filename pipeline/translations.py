@@ -170,16 +170,20 @@ def translated_words(catalogues: Path = CATALOGUES, name: str = VALUES) -> dict[
     return {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
 
 
-def write_values_template(templates: Path, root: Path = ROOT) -> Path:
-    """The glued words as a message template, each with the keys that paste it as a comment."""
+def _write_template(target: Path, messages: dict[str, list[str]]) -> Path:
+    """A message template of `messages` (English text -> where it is, written as comments)."""
     template = Catalog(project="Paid by the click")
-    for value, keys in sorted(glued_words(root).items()):
-        template.add(value, auto_comments=keys)
-    target = templates / f"{VALUES}.pot"
+    for text, where in messages.items():
+        template.add(text, auto_comments=where)
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "wb") as handle:
         write_po(handle, template, width=0, omit_header=True)
     return target
+
+
+def write_values_template(templates: Path, root: Path = ROOT) -> Path:
+    """The glued words as a message template, each with the keys that paste it as a comment."""
+    return _write_template(templates / f"{VALUES}.pot", dict(sorted(glued_words(root).items())))
 
 
 def chart_words(notebook: Path, root: Path = ROOT) -> dict[str, list[str]]:
@@ -217,14 +221,7 @@ def write_charts_templates(templates: Path, root: Path = ROOT) -> list[Path]:
         words = chart_words(notebooks.executed_path(source), root)
         if not words:
             continue
-        template = Catalog(project="Paid by the click")
-        for word, where in words.items():
-            template.add(word, auto_comments=where)
-        target = templates / CHARTS / f"{source.stem}.pot"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as handle:
-            write_po(handle, template, width=0, omit_header=True)
-        written.append(target)
+        written.append(_write_template(templates / CHARTS / f"{source.stem}.pot", words))
     return written
 
 
@@ -241,14 +238,8 @@ def write_bibliography_template(templates: Path, root: Path = ROOT) -> Path:
     from analyses import bib
     from pipeline import editions
 
-    template = Catalog(project="Paid by the click")
-    for text, where in editions.bibliography_words(bib.entries(root / "references.bib")).items():
-        template.add(text, auto_comments=where)
-    target = templates / f"{BIBLIOGRAPHY}.pot"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as handle:
-        write_po(handle, template, width=0, omit_header=True)
-    return target
+    return _write_template(templates / f"{BIBLIOGRAPHY}.pot",
+                           editions.bibliography_words(bib.entries(root / "references.bib")))
 
 
 def update(templates: Path, catalogues: Path = CATALOGUES) -> list[Path]:

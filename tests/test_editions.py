@@ -7,6 +7,7 @@ inside « »), not computed by the code under test.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,10 @@ def test_every_english_message_has_an_up_to_date_french_translation_that_keeps_i
         missing += [f"{catalogue.relative_to(translations.ROOT)}: not in the catalogue: {m[:80]!r}"
                     for m in sorted(english - set(french))]
     assert missing == [], "run `python -m pipeline.translations update`, then translate"
+    merged = tmp_path / "merged"
+    shutil.copytree(translations.CATALOGUES, merged)
+    changed = [p.relative_to(merged).as_posix() for p in translations.update(templates, merged)]
+    assert changed == [], "the catalogues are not as `pipeline.translations update` writes them"
     problems = [str(p) for path in sorted(translations.CATALOGUES.rglob("*.po"))
                 for p in translations.catalogue_problems(path)]
     assert problems == []
