@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyses import data
-from pipeline import chart_assets, edition, kernels, notebooks, opened, page_speed, translations
+from pipeline import chart_assets, edition, french_charts, kernels, notebooks, opened, page_speed, translations
 from pipeline import editions as pipeline_editions
 
 ROOT = notebooks.ROOT
@@ -131,10 +131,14 @@ def execute(source: Path, parameters: dict | None = None, output: Path | None = 
 
 
 def _execute_worker(source: str) -> Outcome:
-    """Execute one chapter, then render its charts' static images into the asset cache."""
+    """Execute one chapter, then render its charts' static images into the asset cache, in
+    each edition's language."""
     outcome = execute(Path(source))
     if outcome.action == "executed":
-        chart_assets.prerender(notebooks.executed_path(Path(source)), ASSET_CACHE)
+        notebook = notebooks.executed_path(Path(source))
+        chart_assets.prerender(notebook, ASSET_CACHE)
+        for language in editions_of(ROOT)[1:]:
+            french_charts.prerender(notebook, ASSET_CACHE, ROOT / "locale" / language / "LC_MESSAGES")
     return outcome
 
 

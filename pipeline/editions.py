@@ -166,19 +166,12 @@ def french_date(day) -> str:
     return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
-_CHART_WORDS: dict = {}
-
-
 def _charts_in_french(app: Sphinx, doctree, docname: str) -> None:
     """Each chart figure of the page, from the same spec and data, with its words in French."""
-    from pipeline import french_charts, translations
+    from pipeline import french_charts
 
-    catalogues = Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES"
-    if _CHART_WORDS.get("source") != app.srcdir:  # read once per build
-        _CHART_WORDS.update(source=app.srcdir, words=translations.chart_translations(catalogues))
-    # a chapter's own catalogue first: the same English word may read differently in its charts
-    words = {**_CHART_WORDS["words"],
-             **translations.translated_words(catalogues / translations.CHARTS, Path(docname).name)}
+    words = french_charts.chapter_words(Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES",
+                                        Path(docname).name)
     for raw in list(doctree.findall(nodes.raw)):
         markup = raw.astext()
         if 'class="book-chart"' not in markup:
@@ -347,10 +340,34 @@ def _french_style():
     return FrenchStyle
 
 
+def _default_settings_once() -> None:
+    """MyST builds a scratch document, with docutils' default settings made afresh (an option
+    parser of some seventy options), for every text it renders, even when it is handed a
+    document: its renderer's `options.get("document", make_document())` evaluates the default
+    each time. A French build renders each of its two thousand messages that way, which took
+    5 of its 16 s. The defaults are made once and copied instead."""
+    import copy
+
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser as RSTParser
+    from docutils.utils import new_document
+    from myst_parser.mdit_to_docutils import base
+
+    made: dict = {}
+
+    def make_document(source_path="notset", parser_cls=RSTParser):
+        if parser_cls not in made:
+            made[parser_cls] = get_default_settings(parser_cls)
+        return new_document(source_path, settings=copy.copy(made[parser_cls]))
+
+    base.make_document = make_document
+
+
 def setup(app: Sphinx) -> None:
     """Called from the book's extension: what every edition does, and what the French one adds."""
     from pybtex.plugin import register_plugin
 
+    _default_settings_once()
     register_plugin("pybtex.style.formatting", "book_french", _french_style())
     app.connect("builder-inited", lambda app: app.config.language == "fr" and _bibliography_in_french(app),
                 priority=650)  # after sphinxcontrib-bibtex reads the file (and the years are lettered)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 from analyses import bib, charts
 
@@ -270,3 +271,25 @@ def french_figure(markup: str, words: dict[str, str]) -> tuple[str, list[str]]:
                 + match.group("close"))
 
     return FIGURE.sub(one, markup), missing
+
+
+def chapter_words(catalogues: Path, chapter: str) -> dict[str, str]:
+    """The French words for the charts of one page: its own catalogue first (the same English
+    word may read differently in its charts), then every other chapter's."""
+    from pipeline import translations
+
+    return {**translations.chart_translations(catalogues),
+            **translations.translated_words(catalogues / translations.CHARTS, chapter)}
+
+
+def prerender(notebook: Path, cache: Path, catalogues: Path) -> int:
+    """Render into the cache the static SVG of every chart of a chapter as the French build will
+    draw it, while the chapters execute (one per core) rather than in the French build; returns
+    the count."""
+    from pipeline import chart_assets
+
+    words = chapter_words(catalogues, notebook.stem)
+    specs = chart_assets.notebook_specs(notebook)
+    for spec in specs:
+        chart_assets.static_svg(translate_spec(spec, words)[0], cache)
+    return len(specs)

@@ -25,6 +25,7 @@ import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -165,9 +166,15 @@ def translated_words(catalogues: Path = CATALOGUES, name: str = VALUES) -> dict[
     path = catalogues / f"{name}.po"
     if not path.exists():
         return {}
+    return dict(_translated(str(path), path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _translated(path: str, mtime_ns: int) -> tuple[tuple[str, str], ...]:
+    """One version of a catalogue, read once (every page with charts asks for them all)."""
     with open(path, "rb") as handle:
         catalogue = read_po(handle)
-    return {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+    return tuple((m.id, m.string) for m in catalogue if m.id and m.string and not m.fuzzy)
 
 
 def _write_template(target: Path, messages: dict[str, list[str]]) -> Path:
