@@ -363,6 +363,37 @@ def _default_settings_once() -> None:
     base.make_document = make_document
 
 
+def _one_markdown_parser_for_messages() -> None:
+    """Sphinx parses each translated message as a document of its own, and MyST builds a new
+    Markdown parser, plugins and renderer, for each: two thousand times in a French build. A
+    message (never a whole page, never a parse started inside another) reuses one parser per
+    configuration; the renderer sets its per-document state up again on every render."""
+    from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+    from myst_parser.parsers import sphinx_ as myst_sphinx
+    from myst_parser.parsers.mdit import create_md_parser
+
+    each_time = myst_sphinx.MystParser.parse
+    made: dict[int, tuple] = {}
+    rendering: list[bool] = []
+
+    def parse(self, inputstring: str, document) -> None:
+        config = document.settings.env.myst_config
+        if rendering or inputstring.startswith("---") or not document.current_source.endswith("<translated>"):
+            return each_time(self, inputstring, document)
+        if id(config) not in made or made[id(config)][0] is not config:
+            made[id(config)] = (config, create_md_parser(config, SphinxRenderer))
+        parser = made[id(config)][1]
+        rendering.append(True)
+        try:
+            parser.options["document"] = document
+            parser.render(inputstring)
+        finally:
+            parser.options.pop("document", None)
+            rendering.pop()
+
+    myst_sphinx.MystParser.parse = parse
+
+
 def setup(app: Sphinx) -> None:
     """Called from the book's extension: what every edition does, and what the French one adds."""
     from pybtex.plugin import register_plugin
@@ -376,5 +407,6 @@ def setup(app: Sphinx) -> None:
     app.connect("html-page-context", _link_the_other_edition)
     app.add_role("other-edition", other_edition_role)
     app.connect("builder-inited", lambda app: app.config.language == "fr" and _paste_figures_in_french(app))
+    app.connect("builder-inited", lambda app: app.config.language == "fr" and _one_markdown_parser_for_messages())
     app.connect("doctree-resolved", lambda app, doctree, docname: app.config.language == "fr"
                 and (_charts_in_french(app, doctree, docname), _typeset(app, doctree, docname)))
