@@ -84,6 +84,16 @@ def names_with_and() -> frozenset[str]:
     return frozenset(name for name in names if " and " in name)
 
 
+def _language(config) -> str:
+    """The edition a build makes: Sphinx's language, English when it is not one of the book's."""
+    return config.language if config.language in LANGUAGES else "en"
+
+
+def _catalogues(app: Sphinx) -> Path:
+    """Where this edition's message catalogues are."""
+    return Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES"
+
+
 def _typeset(app: Sphinx, doctree, docname: str) -> None:
     for text in list(doctree.findall(nodes.Text)):
         parent = text.parent
@@ -114,7 +124,7 @@ def _paste_figures_in_french(app: Sphinx) -> None:
 
     english = roles.format_plain_text
     from_its_notebook = roles.retrieve_glue_data
-    words = translations.translated_words(Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES")
+    words = translations.translated_words(_catalogues(app))
 
     def in_french(text: str, fmt_spec: str) -> str:
         pasted = english(text, fmt_spec)
@@ -139,21 +149,13 @@ _GLUED: dict[Path, tuple[int, dict]] = {}
 
 
 def glued_outputs(notebook: Path) -> dict[str, dict]:
-    """Each value a notebook glued, by name: its output's mime bundle (read once per version)."""
+    """Each value a notebook glued, by name (pipeline.notebooks.glued_outputs), read once per
+    version of the file: every translated message that pastes a value asks."""
+    from pipeline import notebooks
+
     version = notebook.stat().st_mtime_ns
     if notebook not in _GLUED or _GLUED[notebook][0] != version:
-        import json
-
-        outputs = {}
-        for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
-            for output in cell.get("outputs", []):
-                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-                if name:
-                    # scrapbook records a value under its own prefix, which myst-nb takes off
-                    outputs[name] = {mime.removeprefix("application/papermill.record/"):
-                                     "".join(value) if isinstance(value, list) else value
-                                     for mime, value in output.get("data", {}).items()}
-        _GLUED[notebook] = (version, outputs)
+        _GLUED[notebook] = (version, notebooks.glued_outputs(notebooks.read(notebook)))
     return _GLUED[notebook][1]
 
 
@@ -170,8 +172,7 @@ def _charts_in_french(app: Sphinx, doctree, docname: str) -> None:
     """Each chart figure of the page, from the same spec and data, with its words in French."""
     from pipeline import french_charts
 
-    words = french_charts.chapter_words(Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES",
-                                        Path(docname).name)
+    words = french_charts.chapter_words(_catalogues(app), Path(docname).name)
     for raw in list(doctree.findall(nodes.raw)):
         markup = raw.astext()
         if 'class="book-chart"' not in markup:
@@ -191,15 +192,14 @@ def other_edition_role(name, rawtext, text, lineno, inliner, options=None, conte
     """{other-edition}`Payés au clic`: a link to this page in the other edition, named in the
     other edition's language (the landing page says the other edition exists)."""
     env = inliner.document.settings.env
-    language = env.config.language if env.config.language in LANGUAGES else "en"
-    other, href = other_edition(language, env.docname)
+    other, href = other_edition(_language(env.config), env.docname)
     link = nodes.reference(rawtext, text, refuri=href)
     # docutils writes a class language-xx as the element's lang attribute
     return [nodes.inline(rawtext, "", link, classes=[f"language-{other}"])], []
 
 
 def _link_the_other_edition(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    language = app.config.language if app.config.language in LANGUAGES else "en"
+    language = _language(app.config)
     other, href = other_edition(language, pagename)
     context["book_other_edition"] = {"lang": other, "href": href, "label": LANGUAGES[other]}
     context["metatags"] = context.get("metatags", "") + (
@@ -276,7 +276,7 @@ def _depend_on_pasted_words(app: Sphinx, docname: str, source: list[str]) -> Non
     """Sphinx knows a page depends on its own catalogue; the words it pastes, the words of its
     charts and of the works it cites live in catalogues of their own, so a change there must
     rewrite the page too."""
-    catalogues = Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES"
+    catalogues = _catalogues(app)
     own = [catalogues / "values.po", catalogues / "bibliography.po"]
     for path in own + sorted((catalogues / "charts").glob("*.po")):
         if path.exists():
@@ -307,8 +307,7 @@ def _bibliography_in_french(app: Sphinx) -> None:
     from analyses import bib
     from pipeline import translations
 
-    words = translations.translated_words(Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES",
-                                          translations.BIBLIOGRAPHY)
+    words = translations.translated_words(_catalogues(app), translations.BIBLIOGRAPHY)
     english = bib.entries(Path(app.srcdir) / "references.bib")
     for key, entry in app.env.get_domain("cite").bibdata.data.entries.items():
         if key not in english:

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from analyses import bib, charts
+from pipeline.editions import FRENCH_MONTHS
 
 # d3's French conventions, which Vega applies to every number and date it formats.
 FRENCH_LOCALE = {
@@ -24,8 +25,7 @@ FRENCH_LOCALE = {
     "time": {"dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["", ""],
              "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
              "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-             "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                        "octobre", "novembre", "décembre"],
+             "months": list(FRENCH_MONTHS),
              "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
                              "nov.", "déc."]},
 }

@@ -126,3 +126,17 @@ def sync_text(source: Path, executed: nbformat.NotebookNode) -> nbformat.Noteboo
     merged = combine_inputs_with_outputs(fresh, executed)
     merged.metadata = metadata
     return with_stable_ids(merged)
+
+
+def glued_outputs(notebook: nbformat.NotebookNode) -> dict[str, dict]:
+    """Each value an executed notebook glued, by name: its output's mime bundle, with the prefix
+    scrapbook records it under taken off, as myst-nb does ('text/plain', 'text/markdown', ...)."""
+    outputs = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                outputs[name] = {mime.removeprefix("application/papermill.record/"):
+                                 "".join(value) if isinstance(value, list) else value
+                                 for mime, value in output.get("data", {}).items()}
+    return outputs

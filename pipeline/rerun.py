@@ -128,14 +128,7 @@ def check(source: Path, values: dict, chapters: list[Path] | None = None) -> lis
 
 def glued_values(notebook) -> dict[str, str]:
     """The plain-text value of every glued variable in an executed notebook."""
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                data = output.get("data", {})
-                values[name] = data.get("application/papermill.record/text/plain", "")
-    return values
+    return {name: data.get("text/plain", "") for name, data in notebooks.glued_outputs(notebook).items()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -195,27 +195,16 @@ def write_values_template(templates: Path, root: Path = ROOT) -> Path:
 
 def chart_words(notebook: Path, root: Path = ROOT) -> dict[str, list[str]]:
     """Every piece of text the charts of an executed chapter show, with the charts that show it."""
-    from pipeline import chart_assets, french_charts
+    from analyses import charts
+    from pipeline import chart_assets, editions, french_charts
 
     words: dict[str, list[str]] = {}
     for spec in chart_assets.notebook_specs(notebook):
-        where = charts_title(spec)
+        where = charts._title_text(spec)
         for word in french_charts.words_of(spec):
-            if not editions_number(word) and where not in words.setdefault(word, []):
+            if not editions.ENGLISH_NUMBER.fullmatch(word.strip()) and where not in words.setdefault(word, []):
                 words[word].append(where)
     return words
-
-
-def charts_title(spec: dict) -> str:
-    from analyses import charts
-
-    return charts._title_text(spec)
-
-
-def editions_number(text: str) -> bool:
-    from pipeline import editions
-
-    return bool(editions.ENGLISH_NUMBER.fullmatch(text.strip()))
 
 
 def write_charts_templates(templates: Path, root: Path = ROOT) -> list[Path]:
