@@ -268,7 +268,20 @@
     figures().forEach(function (figure) { near.observe(figure); });
   }
 
+  /* On a chart's own page (_static/charts/<name>.html): the embed code names the address the
+     reader has the page at, and is hidden when the page is itself shown in another page. */
+  function fillEmbedCode() {
+    document.querySelectorAll("textarea[data-embed-snippet]").forEach(function (box) {
+      var address = location.href.split("#")[0];
+      box.value = box.value.replace(/src="[^"]*"/, 'src="' + address + '"');
+      if (window.top !== window.self) {
+        box.parentNode.hidden = true;
+      }
+    });
+  }
+
   function start() {
+    fillEmbedCode();
     drawNearScreen();
     redrawWhenNeeded();
     keepTooltipsOnScreen();

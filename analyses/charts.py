@@ -14,18 +14,20 @@ Importing this module enables the theme and the renderer, so a chapter only need
   description; the renderer turns them into the caption and the accessible description.
 - the `book` renderer refuses a chart that breaks a rule of the vocabulary (`problems`): a log
   scale over zero, bars that would stack into a total nobody asked for, fewer colours than
-  values, years spaced like categories, labels cut short. It writes a figure holding the spec
-  inline, with an id derived from the spec, so executed notebooks are identical run to run. The
+  values, years spaced like categories, labels cut short, a chart without a name. It writes a
+  figure holding the spec inline. Its id is the name the chapter gives the chart
+  (`chart.properties(name="circles")` makes `fig-circles`): the figure's address and its
+  downloads' names stay the same when its data or style change. The
   book's own script (_static/book-charts.js) draws it with the Vega bundle the book ships itself
   (see pipeline.sphinx_ext): no CDN.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import math
+import re
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
@@ -405,7 +407,7 @@ def _offsets(labels: list[str], width: int) -> dict:
 
 # --- The renderer -----------------------------------------------------------------------------
 
-_occurrences: Counter[str] = Counter()
+NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # a chart's name: its address, lowercase words and hyphens
 
 
 def dark_colours(spec_json: str) -> dict[str, str]:
@@ -422,6 +424,9 @@ def render(spec: dict, **_ignored) -> dict[str, str]:
     meta = spec.get("usermeta") or {}
     if not meta.get("description") or not meta.get("sources"):
         raise ChartError("chart drawn without charts.sourced(...): no description or sources")
+    if not NAME.fullmatch(str(spec.get("name", ""))):
+        raise ChartError(f"chart '{_title_text(spec)}' needs a name, its lasting address, given where the chapter "
+                         f"shows it: .properties(name=\"lowercase-words\") (got {spec.get('name')!r})")
     found = problems(spec)
     if found:
         raise ChartError(f"chart '{_title_text(spec)}' breaks the book's chart rules:\n- " + "\n- ".join(found))
@@ -435,13 +440,10 @@ def figure(spec: dict) -> dict[str, str]:
     spec = dict(spec, usermeta=dict(meta, darkColours=dark_colours(json.dumps(spec))))
     spec_json = json.dumps(_json_safe(spec), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                            allow_nan=False)
-    digest = hashlib.sha256(spec_json.encode("utf-8")).hexdigest()[:16]
-    _occurrences[digest] += 1
-    count = _occurrences[digest]
-    chart_id = f"altair-viz-{digest}" + ("" if count == 1 else f"-{count}")
+    chart_id = f"fig-{spec['name']}"
     title_text = _title_text(spec)
-    description_id = chart_id.replace("altair-viz-", "chart-description-")
-    spec_id = chart_id.replace("altair-viz-", "chart-spec-")
+    description_id = f"chart-description-{spec['name']}"
+    spec_id = f"chart-spec-{spec['name']}"
     safe_spec = spec_json.replace("</", "<\\/")
     markup = f"""<figure id="{chart_id}" class="book-chart" aria-label="{html.escape(title_text)}" aria-describedby="{description_id}">
 <div class="book-chart-view"></div>

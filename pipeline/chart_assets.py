@@ -1,11 +1,21 @@
-"""Files written next to each chart of the built book: its data, its spec and a static image.
+"""Files written next to each chart of the built book, its number, and its reuse links.
 
-After Sphinx has written the pages, every chart figure (the output of analyses.charts) gets
-- `_static/charts/<id>.csv`: exactly the data the chart draws (its inline datasets);
-- `_static/charts/<id>.vl.json`: its Vega-Lite specification;
-- `_static/charts/<id>.svg`: a static rendering by vl-convert, shown when printing and to
+After Sphinx has written the pages, every chart figure (the output of analyses.charts, whose
+id is `fig-<name>`, the name the chapter gives it) gets, under that name
+- `_static/charts/<name>.csv`: exactly the data the chart draws (its inline datasets);
+- `_static/charts/<name>.vl.json`: its Vega-Lite specification;
+- `_static/charts/<name>.svg`: a static rendering by vl-convert, shown when printing and to
   readers without JavaScript, hidden once the interactive chart is drawn;
-and its caption gains links to download the first two. Rewriting a page is idempotent.
+- `_static/charts/<name>.png`: the same at twice the pixels, for slides and link previews;
+- `_static/charts/<name>.html`: the chart alone, drawn offline, with a snippet to embed it;
+and its caption gains its number ("Figure 3.2", a link to the figure itself) and links to all
+five. The names never depend on the chart's data or style, so links and downloads survive a
+new edition. Rewriting a page is idempotent.
+
+Numbers follow the table of contents (`figure_prefixes`): the chapters of the first part are
+1, 2, 3...; the figures of every later part (the appendices) are A.1, A.2... in order. A page
+outside those parts (the landing page) that shows a chapter's figure gives that figure's number
+and links to it in its chapter.
 
 The page scripts load one Vega bundle, built offline by vl-convert. Bundle and SVGs are kept
 in a content-addressed cache (`_build/.cache/`), keyed by the spec and the package versions, so
@@ -22,6 +32,7 @@ import json
 import os
 import re
 import textwrap
+from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
@@ -37,7 +48,8 @@ STATIC_FONT = "DejaVu Sans, Verdana"
 TITLE_CHAR_EM = 0.66
 SUBTITLE_CHAR_EM = 0.6
 FIGURE = re.compile(
-    r'(<figure id="(?P<id>altair-viz-[0-9a-f-]+)" class="book-chart"[^>]*>)(?P<body>.*?)(</figure>)', re.S)
+    r'(<figure id="fig-(?P<name>[a-z0-9-]+)" class="book-chart"[^>]*>)(?P<body>.*?)(</figure>)', re.S)
+NUMBER = re.compile(r'<a class="book-chart-number" href="[^"]*">[^<]*</a>')
 SPEC = re.compile(r'<script type="application/json" id="chart-spec-[^"]+">(?P<spec>.*?)</script>', re.S)
 DONE_MARKER = 'class="book-chart-static"'
 
@@ -117,13 +129,35 @@ def _wrapped(text, characters: float) -> list[str]:
     return lines
 
 
+def _static_key(fixed: dict) -> str:
+    text = json.dumps(fixed, sort_keys=True) + metadata.version("vl-convert-python")
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
 def static_svg(spec: dict, cache: Path) -> str:
     """SVG of the chart at a fixed width, cached by spec and vl-convert version."""
     import vl_convert
 
     fixed = static_spec(spec)
-    key = hashlib.sha256((json.dumps(fixed, sort_keys=True) + metadata.version("vl-convert-python")).encode())
-    return _write_once(cache / "svg" / f"{key.hexdigest()[:24]}.svg", lambda: vl_convert.vegalite_to_svg(fixed))
+    return _write_once(cache / "svg" / f"{_static_key(fixed)}.svg", lambda: vl_convert.vegalite_to_svg(fixed))
+
+
+PNG_SCALE = 2  # pixels per CSS pixel: sharp on a slide or a high-density screen
+
+
+def static_png(spec: dict, cache: Path) -> bytes:
+    """PNG of the static chart at PNG_SCALE, on a white ground, cached like the SVG."""
+    import vl_convert
+
+    fixed = static_spec(spec)
+    fixed["background"] = "#FFFFFF"
+    path = cache / "png" / f"{_static_key(fixed)}.png"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(vl_convert.vegalite_to_png(fixed, scale=PNG_SCALE))
+        partial.replace(path)
+    return path.read_bytes()
 
 
 def vega_bundle(cache: Path) -> str:
@@ -163,10 +197,11 @@ def notebook_specs(notebook_path: Path) -> list[dict]:
 
 
 def prerender(notebook_path: Path, cache: Path) -> int:
-    """Render into the cache the static SVG of every chart a notebook shows; returns the count."""
+    """Render into the cache the static SVG and PNG of every chart a notebook shows; returns the count."""
     specs = notebook_specs(notebook_path)
     for spec in specs:
         static_svg(spec, cache)
+        static_png(spec, cache)
     return len(specs)
 
 
@@ -176,9 +211,19 @@ def _title(spec: dict) -> str:
     return " ".join(text) if isinstance(text, list) else str(text)
 
 
-DOWNLOAD_WORDS = {  # the sentence under each chart, in each edition's language
-    "en": ("Download the ", "data (CSV)", " or the ", "chart specification (Vega-Lite JSON)"),
-    "fr": ("Télécharger les ", "données (CSV)", " ou la ", "spécification du graphique (JSON Vega-Lite)"),
+WORDS = {  # what the caption and the chart's own page say, in each edition's language
+    "en": {"figure": "Figure", "link": "Link to this figure", "reuse": "Reuse this figure:",
+           "csv": "data (CSV)", "spec": "Vega-Lite specification (JSON)", "svg": "image (SVG)",
+           "png": "image (PNG)", "alone": "the chart alone, to embed", "from": "From",
+           "embed": "To show this chart on another page, paste this code there:",
+           "licence": "Text and data under the Creative Commons Attribution 4.0 licence: credit the book and "
+                      "the sources named above."},
+    "fr": {"figure": "Figure", "link": "Lien vers cette figure", "reuse": "Réutiliser cette figure\u00a0:",
+           "csv": "données (CSV)", "spec": "spécification Vega-Lite (JSON)", "svg": "image (SVG)",
+           "png": "image (PNG)", "alone": "le graphique seul, à intégrer", "from": "Extrait de",
+           "embed": "Pour montrer ce graphique sur une autre page, collez-y ce code\u00a0:",
+           "licence": "Texte et données sous licence Creative Commons Attribution 4.0\u00a0: citez le livre et "
+                      "les sources nommées ci-dessus."},
 }
 
 
@@ -190,21 +235,29 @@ def process_page(page: Path, outdir: Path, cache: Path, language: str = "en") ->
     assets = outdir / CHARTS_DIR
     assets.mkdir(parents=True, exist_ok=True)
     prefix = Path(os.path.relpath(assets, page.parent)).as_posix()
+    words = WORDS.get(language, WORDS["en"])
 
     def rewrite(match: re.Match) -> str:
-        chart_id, body = match.group("id"), match.group("body")
+        name, body = match.group("name"), match.group("body")
         spec = spec_of(body)
-        (assets / f"{chart_id}.csv").write_text(data_csv(spec), encoding="utf-8")
-        (assets / f"{chart_id}.vl.json").write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False),
-                                                   encoding="utf-8")
-        (assets / f"{chart_id}.svg").write_text(static_svg(spec, cache), encoding="utf-8")
-        image = (f'<img class="book-chart-static" src="{prefix}/{chart_id}.svg" '
+        (assets / f"{name}.csv").write_text(data_csv(spec), encoding="utf-8")
+        (assets / f"{name}.vl.json").write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False),
+                                                encoding="utf-8")
+        (assets / f"{name}.svg").write_text(static_svg(spec, cache), encoding="utf-8")
+        (assets / f"{name}.png").write_bytes(static_png(spec, cache))
+        image = (f'<img class="book-chart-static" src="{prefix}/{name}.svg" '
                  f'alt="{html.escape(_title(spec))}" width="{STATIC_WIDTH}">')
-        words = DOWNLOAD_WORDS.get(language, DOWNLOAD_WORDS["en"])
-        links = (f'<span class="book-chart-downloads">{words[0]}'
-                 f'<a href="{prefix}/{chart_id}.csv" download>{words[1]}</a>{words[2]}'
-                 f'<a href="{prefix}/{chart_id}.vl.json" download>{words[3]}</a>.</span>')
+        number = f'<a class="book-chart-number" href="#fig-{name}">{words["figure"]}</a>'
+        links = (f'<span class="book-chart-downloads">{words["reuse"]} '
+                 f'<a href="{prefix}/{name}.csv" download>{words["csv"]}</a> · '
+                 f'<a href="{prefix}/{name}.vl.json" download>{words["spec"]}</a> · '
+                 f'<a href="{prefix}/{name}.svg" download>{words["svg"]}</a> · '
+                 f'<a href="{prefix}/{name}.png" download>{words["png"]}</a> · '
+                 f'<span class="book-chart-alone"><a href="{prefix}/{name}.html">{words["alone"]}</a> · </span>'
+                 f'<a href="#fig-{name}" class="book-chart-link">{words["link"]}</a></span>')
         body = body.replace('<div class="book-chart-view"></div>', f'<div class="book-chart-view"></div>\n{image}', 1)
+        body = body.replace('<figcaption class="book-chart-caption">',
+                            f'<figcaption class="book-chart-caption">{number} ', 1)
         body = body.replace("</figcaption>", f"\n{links}</figcaption>", 1)
         return match.group(1) + body + match.group(4)
 
@@ -212,15 +265,153 @@ def process_page(page: Path, outdir: Path, cache: Path, language: str = "en") ->
     return True
 
 
-def write_all(outdir: Path, cache: Path, language: str = "en") -> int:
-    """Process every page of the built book, drop assets of charts no page shows any more.
+class NumberingError(Exception):
+    """Two pages number the same figure, or a page shows a figure no chapter numbers."""
+
+
+def figure_prefixes(toc: dict) -> dict[str, str]:
+    """Each page of the table of contents (`chapters/01-workforce.html`) with the prefix of its
+    figures' numbers: the chapters of the first part count 1, 2, 3...; every later part's pages
+    share the prefix A (appendices). The landing page has none."""
+    prefixes = {}
+    for position, part in enumerate(toc.get("parts", [])):
+        for number, chapter in enumerate(part.get("chapters", []), start=1):
+            prefixes[f"{chapter['file']}.html"] = str(number) if position == 0 else "A"
+    return prefixes
+
+
+def figure_numbers(outdir: Path, prefixes: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Each figure's name with its number ("3.2") and the page that numbers it, in the order of
+    `prefixes` (the table of contents) and, within a page, the order of its figures."""
+    numbers: dict[str, tuple[str, str]] = {}
+    counts: Counter[str] = Counter()
+    for page, prefix in prefixes.items():
+        path = outdir / page
+        if not path.exists():
+            continue
+        for match in FIGURE.finditer(path.read_text(encoding="utf-8")):
+            name = match.group("name")
+            if name in numbers:
+                raise NumberingError(f"{page}: figure 'fig-{name}' is already numbered on {numbers[name][1]}; "
+                                     f"give each chart of the book its own name")
+            counts[prefix] += 1
+            numbers[name] = (f"{prefix}.{counts[prefix]}", page)
+    return numbers
+
+
+def number_figures(outdir: Path, numbers: dict[str, tuple[str, str]], language: str = "en") -> None:
+    """Write each figure's number and its link into every page that shows it, and the chart's own
+    page; idempotent, so a page an incremental build kept gets its current number."""
+    words = WORDS.get(language, WORDS["en"])
+    for page in _pages(outdir):
+        text = page.read_text(encoding="utf-8")
+        if 'class="book-chart"' not in text:
+            continue
+        here = page.relative_to(outdir).as_posix()
+
+        def numbered(match: re.Match) -> str:
+            name = match.group("name")
+            if name not in numbers:
+                raise NumberingError(f"{here}: figure 'fig-{name}' is in no chapter or appendix, so it has no number")
+            number, home = numbers[name]
+            address = f"#fig-{name}" if home == here else f"{os.path.relpath(outdir / home, page.parent)}#fig-{name}"
+            label = f'<a class="book-chart-number" href="{address}">{words["figure"]} {number}</a>'
+            figure = match.group(1) + NUMBER.sub(lambda _: label, match.group("body"), count=1) + match.group(4)
+            if home == here:
+                svg = (outdir / CHARTS_DIR / f"{name}.svg").read_text(encoding="utf-8")
+                standalone = chart_page(figure, name, number, home, _page_title(text), language, _height(svg))
+                _write_if_changed(outdir / CHARTS_DIR / f"{name}.html", standalone)
+            return figure
+
+        updated = FIGURE.sub(numbered, text)
+        if updated != text:
+            page.write_text(updated, encoding="utf-8")
+
+
+def _height(svg: str) -> int:
+    """The height in pixels an SVG's root element declares."""
+    return round(float(re.search(r'<svg[^>]*?\sheight="([0-9.]+)', svg).group(1)))
+
+
+def _page_title(page_text: str) -> str:
+    match = re.search(r"<title>(.*?)</title>", page_text, re.S)
+    return html.unescape(match.group(1)).strip() if match else ""
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+CHART_PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                     "connect-src 'self'; base-uri 'none'; form-action 'none'")
+
+
+RELATIVE_LINK = re.compile(r'(?P<attr>\b(?:src|href)=")(?P<path>[^"#:?]*)(?P<rest>[#?][^"]*)?"')
+
+
+CAPTION_HEIGHT = 360  # pixels the embedded page gives the caption and the sliders below the chart
+
+
+def chart_page(figure: str, name: str, number: str, home: str, page_title: str, language: str,
+               chart_height: int) -> str:
+    """The chart alone, for embedding in another page (an iframe): the book's figure with its
+    caption, drawn by the book's own script and bundle, offline, under a strict page policy.
+    `home` is the page that numbers it (`chapters/03-pay-poverty.html`), whose links the figure
+    carries; the embed code below it gets the page's own address when it is read (book-charts.js)."""
+    words = WORDS.get(language, WORDS["en"])
+    title = f"{words['figure']} {number}. {_title(spec_of(figure))}"
+    here = Path(CHARTS_DIR)
+
+    def moved(match: re.Match) -> str:  # a link of the home page, written from _static/charts/
+        path, rest = match.group("path"), match.group("rest") or ""
+        target = Path(os.path.normpath(Path(home).parent / path)) if path else Path(home)
+        return f'{match.group("attr")}{Path(os.path.relpath(target, here)).as_posix()}{rest}"'
+
+    figure = RELATIVE_LINK.sub(moved, figure)
+    to_root = Path(os.path.relpath(".", here)).as_posix()
+    snippet = html.escape(f'<iframe src="{name}.html" title="{title}" width="680" '
+                          f'height="{chart_height + CAPTION_HEIGHT}" '
+                          f'style="border:0;max-width:100%"></iframe>')
+    return f"""<!DOCTYPE html>
+<html lang="{language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{CHART_PAGE_POLICY}">
+<title>{html.escape(title)} — {html.escape(page_title)}</title>
+<link rel="icon" href="{to_root}/_static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="{to_root}/_static/book.css">
+<link rel="stylesheet" href="{to_root}/_static/book-chart-page.css">
+<script defer src="{to_root}/_static/book-charts.js" data-vega-bundle="vega-bundle.js"></script>
+</head>
+<body class="book-chart-page">
+<main>
+{figure}
+<p class="book-chart-home">{words['from']} <a href="{to_root}/{home}#fig-{name}">{html.escape(page_title)}</a>. {words['licence']}</p>
+<div class="book-chart-embed"><label for="embed-{name}">{words['embed']}</label>
+<textarea id="embed-{name}" readonly rows="3" data-embed-snippet>{snippet}</textarea></div>
+</main>
+</body>
+</html>
+"""
+
+
+def _pages(outdir: Path) -> list[Path]:
+    return [p for p in sorted(outdir.rglob("*.html")) if "_static" not in p.parts]
+
+
+def write_all(outdir: Path, cache: Path, language: str = "en", prefixes: dict[str, str] | None = None) -> int:
+    """Process every page of the built book, number its figures (by `prefixes`, see
+    figure_prefixes), drop assets of charts no page shows any more.
 
     Returns the number of pages rewritten.
     """
-    pages = [p for p in sorted(outdir.rglob("*.html")) if "_static" not in p.parts]
+    pages = _pages(outdir)
     rewritten = sum(process_page(page, outdir, cache, language) for page in pages)
-    shown = {m.group("id") for page in pages for m in FIGURE.finditer(page.read_text(encoding="utf-8"))}
-    for asset in (outdir / CHARTS_DIR).glob("altair-viz-*") if (outdir / CHARTS_DIR).exists() else []:
+    number_figures(outdir, figure_numbers(outdir, prefixes or {}), language)
+    shown = {m.group("name") for page in pages for m in FIGURE.finditer(page.read_text(encoding="utf-8"))}
+    for asset in (outdir / CHARTS_DIR).iterdir() if (outdir / CHARTS_DIR).exists() else []:
         if asset.name.split(".")[0] not in shown:
             asset.unlink()
     return rewritten

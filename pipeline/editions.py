@@ -232,9 +232,7 @@ def share_static(book: Path, folder: str = "fr") -> int:
         address = os.path.relpath(shared_static / relative, page.parent)
         return match.group("quote") + Path(address).as_posix()
 
-    for page in edition.rglob("*.html"):
-        if static in page.parents:
-            continue
+    for page in edition.rglob("*.html"):  # the pages, and each chart's own page in _static/charts/
         text = page.read_text(encoding="utf-8")
         rewritten = STATIC_REFERENCE.sub(lambda m: shared(m, page), text)
         if rewritten != text:

@@ -248,7 +248,7 @@ def source_markup(pairs: list[list[str | None]]) -> str:
                                 lambda n: f"Les {_number(n)} sources de ce graphique")
 
 
-FIGURE = re.compile(r'(?P<open><figure id="(?P<id>altair-viz-[^"]+)" class="book-chart" aria-label=")(?P<label>[^"]*)'
+FIGURE = re.compile(r'(?P<open><figure id="(?P<id>fig-[^"]+)" class="book-chart" aria-label=")(?P<label>[^"]*)'
                     r'(?P<middle>".*?<figcaption class="book-chart-caption">)(?P<sources>.*?)'
                     r'(?P<description><span id="chart-description-[^"]+" class="book-chart-description">)(?P<text>.*?)'
                     r'(?P<spec></span></figcaption>\s*<script type="application/json" id="chart-spec-[^"]+">)(?P<json>.*?)'
@@ -283,7 +283,7 @@ def chapter_words(catalogues: Path, chapter: str) -> dict[str, str]:
 
 
 def prerender(notebook: Path, cache: Path, catalogues: Path) -> int:
-    """Render into the cache the static SVG of every chart of a chapter as the French build will
+    """Render into the cache the static SVG and PNG of every chart of a chapter as the French build will
     draw it, while the chapters execute (one per core) rather than in the French build; returns
     the count."""
     from pipeline import chart_assets
@@ -291,5 +291,7 @@ def prerender(notebook: Path, cache: Path, catalogues: Path) -> int:
     words = chapter_words(catalogues, notebook.stem)
     specs = chart_assets.notebook_specs(notebook)
     for spec in specs:
-        chart_assets.static_svg(translate_spec(spec, words)[0], cache)
+        french = translate_spec(spec, words)[0]
+        chart_assets.static_svg(french, cache)
+        chart_assets.static_png(french, cache)
     return len(specs)

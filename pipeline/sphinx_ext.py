@@ -30,6 +30,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import yaml
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
@@ -53,7 +54,9 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     _sync_static(app)
     _remove_stale_pages(app)
     editions.translations_without_eval(Path(app.outdir))
-    chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR, app.config.language or "en")
+    toc = yaml.safe_load((Path(app.srcdir) / "_toc.yml").read_text(encoding="utf-8"))
+    chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR, app.config.language or "en",
+                           chart_assets.figure_prefixes(toc))
     page_speed.write_all(Path(app.outdir))
     page_policy.write_all(Path(app.outdir))
     page_speed.precompress(Path(app.outdir))

@@ -394,3 +394,27 @@ def test_the_chart_library_waits_until_a_chart_nears_the_screen(browser, server)
         assert last.evaluate("f => !f.bookChart"), "a chart far below the screen was drawn already"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("edition", ["", "fr/"])
+def test_each_charts_own_page_draws_it_offline_with_its_embed_code(browser, server, edition):
+    """Every chart's page alone (for embedding) draws its chart from the book's own files, under its
+    page policy. The page is one template around a figure the chapter's tests already audit, so
+    axe-core audits the template once per edition."""
+    alone = sorted((HTML / edition / "_static" / "charts").glob("*.html"))
+    shown = {name for page in built_pages() for name in re.findall(r'<figure id="fig-([a-z0-9-]+)"', page.read_text("utf-8"))}
+    assert {path.stem for path in alone} == shown and shown
+    for index, path in enumerate(alone):
+        visit = Visit(browser, f"{server}/{path.relative_to(HTML).as_posix()}", "desktop", "light")
+        try:
+            drawn = visit.page.evaluate("document.querySelectorAll('figure.book-chart-live .book-chart-view svg,"
+                                        " figure.book-chart-live .book-chart-view canvas').length")
+            assert drawn == 1, f"{path.name}: the chart was not drawn"
+            assert visit.outside == [] and visit.policy_violations() == [] and visit.problems == [], path.name
+            code = visit.page.input_value("textarea[data-embed-snippet]")
+            assert f'<iframe src="{server}/{path.relative_to(HTML).as_posix()}"' in code, path.name
+            if index == 0:
+                assert visit.serious_accessibility_violations() == []
+                visit.page.screenshot(path=str(SHOTS / f"chart-page-{edition.strip('/') or 'en'}.png"), full_page=True)
+        finally:
+            visit.close()

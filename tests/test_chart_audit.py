@@ -11,6 +11,7 @@ healthy chart beside them must pass.
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import altair as alt
@@ -32,7 +33,8 @@ LONG = "A legend label long enough to run off a phone screen when nothing wraps 
 
 
 def _spec(chart: alt.TopLevelMixin, title: str) -> dict:
-    return charts.sourced(chart.properties(title=title), ROWS, f"{title}, broken on purpose.").to_dict()
+    name = "-".join(re.findall(r"[a-z0-9]+", title.lower()))
+    return charts.sourced(chart.properties(title=title, name=name), ROWS, f"{title}, broken on purpose.").to_dict()
 
 
 BROKEN = {
@@ -91,7 +93,6 @@ def scratch_book(tmp_path_factory):
         shutil.copy(ROOT / "_static" / name, folder / name)
     ids = {}
     figures = []
-    charts._occurrences.clear()
     for title, (chart, _) in BROKEN.items():
         markup = charts.figure(_spec(chart, title))["text/html"]
         ids[title] = markup.split('id="', 1)[1].split('"', 1)[0]

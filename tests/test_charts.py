@@ -20,9 +20,9 @@ ROWS = pd.DataFrame({
 })
 
 
-def _chart(title="Two bars"):
-    return charts.sourced(alt.Chart(ROWS, title=title).mark_bar().encode(x="value:Q", y="label:N"),
-                          ROWS, "Two bars, b twice as long as a.")
+def _chart(title="Two bars", rows=ROWS):
+    return charts.sourced(alt.Chart(rows, title=title).mark_bar().encode(x="value:Q", y="label:N"),
+                          rows, "Two bars, b twice as long as a.").properties(name="two-bars")
 
 
 def _luminance(hex_colour: str) -> float:
@@ -72,7 +72,6 @@ def test_colour_scale_gives_each_value_its_own_colour():
 
 
 def test_renderer_lists_the_dark_twins_of_the_colours_a_chart_uses():
-    charts._occurrences.clear()
     markup = charts.render(_chart().to_dict())["text/html"]
     spec = json.loads(re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', markup, re.S)
                       .group(1).replace("<\\/", "</"))
@@ -99,20 +98,27 @@ def test_renderer_refuses_unsourced_chart():
         charts.render(alt.Chart(ROWS).mark_bar().to_dict())
 
 
-def test_renderer_output_is_stable_and_ids_derive_from_the_spec():
-    charts._occurrences.clear()
+def test_renderer_output_is_stable_and_the_id_is_the_name_the_chapter_gives():
     spec = _chart().to_dict()
     first = charts.render(spec)["text/html"]
-    second = charts.render(spec)["text/html"]
-    charts._occurrences.clear()
-    again = charts.render(spec)["text/html"]
-    assert first == again
-    chart_id = re.search(r'id="(altair-viz-[0-9a-f]{16})"', first).group(1)
-    assert f'id="{chart_id}-2"' in second
+    assert first == charts.render(spec)["text/html"]
+    assert '<figure id="fig-two-bars"' in first and 'id="chart-spec-two-bars"' in first
+    restyled = _chart(title="Two other bars", rows=ROWS.assign(value=ROWS["value"] * 10)).to_dict()
+    changed = charts.render(restyled)["text/html"]
+    assert changed != first and '<figure id="fig-two-bars"' in changed
+
+
+@pytest.mark.parametrize("name", [None, "", "Two bars", "two_bars", "-two", "two--bars"])
+def test_renderer_refuses_a_chart_without_a_lasting_name(name):
+    spec = _chart().to_dict()
+    spec.pop("name")
+    if name is not None:
+        spec["name"] = name
+    with pytest.raises(charts.ChartError, match="needs a name"):
+        charts.render(spec)
 
 
 def test_rendered_figure_has_caption_description_and_inline_spec():
-    charts._occurrences.clear()
     bundle = charts.render(_chart().to_dict())
     markup = bundle["text/html"]
     assert bundle["text/plain"] == "<Chart: Two bars>"
@@ -124,7 +130,6 @@ def test_rendered_figure_has_caption_description_and_inline_spec():
 
 
 def test_rendered_chart_loads_nothing_from_other_hosts():
-    charts._occurrences.clear()
     markup = charts.render(_chart().to_dict())["text/html"]
     assert "<script src" not in markup
     assert "cdn" not in markup.lower()
@@ -159,16 +164,15 @@ def test_static_image_title_is_wrapped_to_its_width():
 
 
 def test_title_text_of_wrapped_title_reads_as_one_line():
-    charts._occurrences.clear()
     chart = charts.sourced(alt.Chart(ROWS, title=charts.title("Two bars", "sub")).mark_bar(), ROWS, "d")
+    chart = chart.properties(name="two-bars")
     assert charts.render(chart.to_dict())["text/plain"] == "<Chart: Two bars>"
 
 
 def test_missing_values_become_null_so_the_browser_can_parse_the_spec():
-    charts._occurrences.clear()
     rows = ROWS.assign(value=[1.0, float("nan")])
     chart = charts.sourced(alt.Chart(rows).mark_bar().encode(x="value:Q", y="label:N"), rows, "d")
-    markup = charts.render(chart.to_dict())["text/html"]
+    markup = charts.render(chart.properties(name="with-gaps").to_dict())["text/html"]
     spec_text = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', markup, re.S).group(1)
     assert "NaN" not in spec_text
     values = json.loads(spec_text)["datasets"]
@@ -254,7 +258,7 @@ def test_cut_labels_and_step_heights_are_refused():
 
 def test_the_renderer_stops_a_broken_chart_naming_it_and_the_rule():
     broken = charts.sourced(alt.Chart(BARS, title="Poor by which line?").mark_bar().encode(
-        x="year:N", y="rate:Q", color="threshold:N"), BARS, "d")
+        x="year:N", y="rate:Q", color="threshold:N"), BARS, "d").properties(name="poverty-lines")
     with pytest.raises(charts.ChartError, match=r"(?s)Poor by which line\?.*would stack"):
         charts.render(broken.to_dict())
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from analyses import bib
 from pipeline import chart_assets
-from tests.conftest import HTML, built_pages, edition_root, toc_entries
+from tests.conftest import HTML, ROOT, built_pages, edition_root, toc_entries
 
 pytestmark = pytest.mark.built
 
@@ -157,10 +159,53 @@ def test_every_chart_has_its_downloads_and_static_image():
     assets = HTML / "_static" / "charts"
     for page in built_pages():
         text = page.read_text(encoding="utf-8")
-        for chart_id in re.findall(r'<figure id="(altair-viz-[0-9a-f-]+)" class="book-chart"', text):
-            for suffix in (".csv", ".vl.json", ".svg"):
-                assert (assets / f"{chart_id}{suffix}").stat().st_size > 0, f"{page.name}: {chart_id}{suffix}"
-            assert f"{chart_id}.csv\" download" in text and 'class="book-chart-static"' in text
+        for name in re.findall(r'<figure id="fig-([a-z0-9-]+)" class="book-chart"', text):
+            for suffix in (".csv", ".vl.json", ".svg", ".png", ".html"):
+                assert (assets / f"{name}{suffix}").stat().st_size > 0, f"{page.name}: {name}{suffix}"
+                assert f'charts/{name}{suffix}"' in text, f"{page.name}: no link to {name}{suffix}"
+            assert f"{name}.csv\" download" in text and 'class="book-chart-static"' in text
+
+
+FIGURE_NUMBER = re.compile(r'<figure id="fig-(?P<name>[a-z0-9-]+)" class="book-chart".*?'
+                           r'<a class="book-chart-number" href="(?P<href>[^"]*)">Figure (?P<number>[0-9A-Z]+\.[0-9]+)</a>',
+                           re.S)
+
+
+def book_figures(book: Path) -> dict[str, list[tuple[str, str, str]]]:
+    """Each page of a built edition with its figures: (name, number, link)."""
+    return {page.relative_to(book).as_posix(): [(m["name"], m["number"], m["href"])
+                                                for m in FIGURE_NUMBER.finditer(page.read_text(encoding="utf-8"))]
+            for page in sorted(book.rglob("*.html")) if "_static" not in page.parts and "fr" not in
+            page.relative_to(book).parts}
+
+
+def test_figures_are_numbered_in_the_order_of_the_book_and_link_to_themselves():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [c["file"] + ".html" for part in toc["parts"] for c in part["chapters"]]
+    figures = book_figures(HTML)
+    shown = sum(len(f) for f in figures.values())
+    assert shown >= 29 and all(page in files or page == "intro.html" for page, f in figures.items() if f)
+    seen: dict[str, str] = {}
+    for page in files:
+        for position, (name, number, href) in enumerate(figures.get(page, []), start=1):
+            prefix, count = number.split(".")
+            chapter = toc["parts"][0]["chapters"]
+            expected = str([c["file"] + ".html" for c in chapter].index(page) + 1) if prefix != "A" else "A"
+            assert prefix == expected, f"{page}: figure {number} is not numbered in its chapter"
+            assert href == f"#fig-{name}", f"{page}: figure {number} does not link to itself"
+            assert number not in seen.values(), f"{page}: two figures numbered {number}"
+            seen[name] = number
+    for prefix in {n.split(".")[0] for n in seen.values()}:
+        counts = sorted(int(n.split(".")[1]) for n in seen.values() if n.split(".")[0] == prefix)
+        assert counts == list(range(1, len(counts) + 1)), f"figures {prefix}.n skip a number: {counts}"
+    for name, number, href in figures["intro.html"]:  # the landing page's copy: its chapter's number
+        assert seen[name] == number and href.endswith(f".html#fig-{name}") and (HTML / href.split("#")[0]).exists()
+
+
+def test_both_editions_number_the_same_figures_alike():
+    english = {page: f for page, f in book_figures(HTML).items() if f}
+    french = {page: f for page, f in book_figures(HTML / "fr").items() if f}
+    assert french == english
 
 
 # --- The book agrees with itself ----------------------------------------------------------------

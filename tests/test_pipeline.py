@@ -443,7 +443,7 @@ def test_a_strict_nbval_failure_names_the_glued_value_and_the_chart(executed_dem
     from analyses import charts
     rows = data.load("france_estimate")
     charts.sourced(alt.Chart(rows, title="Demo circles").mark_bar().encode(x="persons:Q", y="measure:N"),
-                   rows, "Bars of the demo.")
+                   rows, "Bars of the demo.").properties(name="demo-circles")
     ```
     """)
     assert build.execute(source).action == "executed"
