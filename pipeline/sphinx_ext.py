@@ -36,7 +36,7 @@ from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 
-from pipeline import chart_assets, edition, editions, french_charts, notebooks, page_policy, page_speed
+from pipeline import chart_assets, data_zip, edition, editions, french_charts, notebooks, page_policy, page_speed
 
 BUNDLE_NAME = "vega-bundle.js"
 CHARTS_SCRIPT = "book-charts.js"  # the book's own drawing script, in _static/ at the book's root
@@ -57,6 +57,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     toc = yaml.safe_load((Path(app.srcdir) / "_toc.yml").read_text(encoding="utf-8"))
     chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR, app.config.language or "en",
                            chart_assets.figure_prefixes(toc))
+    data_zip.write(Path(app.outdir) / "_static" / data_zip.ZIP_NAME, Path(app.srcdir))
     page_speed.write_all(Path(app.outdir))
     page_policy.write_all(Path(app.outdir))
     page_speed.precompress(Path(app.outdir))
@@ -297,6 +298,23 @@ def _edition_role(name, rawtext, text, lineno, inliner, options=None, content=No
     return [nodes.Text(values[text])], []
 
 
+BOOK_FILES = {data_zip.ZIP_NAME}  # files the build writes into each edition's _static/, for download
+BOOK_FILE = re.compile(r"^(?P<text>.+?)\s*<(?P<file>[^<>]+)>$", re.S)
+
+
+def _book_file_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """{book-file}`the data package <paid-by-the-click-data.zip>`: a link to a file the build
+    writes into the edition's `_static/` (BOOK_FILES), which Sphinx cannot know as a source."""
+    match = BOOK_FILE.match(text)
+    if not match or match.group("file") not in BOOK_FILES:
+        message = inliner.reporter.error(f"book-file role: {text!r} is not 'text <file>' with a file of "
+                                         f"{sorted(BOOK_FILES)}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    depth = inliner.document.settings.env.docname.count("/")
+    address = "../" * depth + "_static/" + match.group("file")
+    return [nodes.reference(rawtext, match.group("text"), refuri=address, classes=["book-file"])], []
+
+
 def _table(header: list[str], rows: list[list[str]], title: str) -> nodes.table:
     table = nodes.table(classes=["book-generated-table"])
     table += nodes.title(text=title)
@@ -422,6 +440,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("errata", ErrataDirective)
     app.add_directive("edition-bibtex", EditionBibtexDirective)
     app.add_role("edition", _edition_role)
+    app.add_role("book-file", _book_file_role)
     editions.setup(app)
     # A change to this extension, or to the French edition's code, changes what every page is
     # given: env_version makes Sphinx read and write every page again, instead of keeping pages
