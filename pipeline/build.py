@@ -180,13 +180,14 @@ def update_notebooks(sources: list[Path], force: bool = False, frozen: bool = Fa
 
 
 def html_inputs_digest(root: Path = ROOT, language: str | None = None) -> str:
-    """SHA-256 of every file the HTML build could read (the whole book, build outputs aside) and of
-    the edition: the commit it is built from. For the English edition alone (`language` "en"),
+    """SHA-256 of every file the HTML build could read (the whole book, build outputs aside), of
+    the edition (the commit it is built from) and of BOOK_BASE_URL. For the English edition alone (`language` "en"),
     the French text (locale/) aside: a French edit does not rebuild the English pages."""
     try:
         shown = edition.current(root).fingerprint()  # the pages show the edition
     except edition.EditionError:
         shown = "no repository"  # the book's own pages then fail to build, saying why
+    shown += " " + os.environ.get("BOOK_BASE_URL", "")  # and the address they are published at
     digest = hashlib.sha256(shown.encode("utf-8") + b"\0")
     for path in _book_files(root):
         if path.suffix == ".mo" or (language == "en" and path.relative_to(root).parts[0] == "locale"):

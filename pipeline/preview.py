@@ -87,7 +87,8 @@ def build_pages() -> bool:
         # As `jupyter-book build -n` calls it (pipeline.build), without -W.
         result = build_sphinx(ROOT, HTML_DIR, noconfig=True, path_config=str(ROOT / "_config.yml"),
                               confoverrides={"external_toc_path": (ROOT / "_toc.yml").as_posix(),
-                                             "latex_individualpages": False, "nitpicky": True},
+                                             "latex_individualpages": False, "nitpicky": True,
+                                             "book_pdf": False},  # printed by make book, not on every save
                               doctreedir=PREVIEW_DIR / ".doctrees", keep_going=True, quiet=True)
     for line in log.getvalue().splitlines():
         if "WARNING" in line or "ERROR" in line:

@@ -13,6 +13,9 @@
   at build time from the notebooks' metadata and the installed packages; `errata` for the
   Errata page and the role `edition` (the edition's date and commit), both read from the
   repository (pipeline.edition).
+- The How to cite page's citations (`book-citations`: APA, Chicago, BibTeX), the RIS and CSL-JSON
+  files, and on every page the `citation_*` and Open Graph tags (pipeline.citation); the link to
+  a file the build writes (`book-file`: the PDF, the data zip).
 - On the search page, summaries of results taken from the page's text (_static/book-search.js).
 - A Content-Security-Policy on every page (pipeline.page_policy): only the book's own files and
   the inline scripts the theme and Sphinx are known to write may run.
@@ -23,21 +26,29 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import platform
 import re
 import shutil
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
+
+import functools
+from dataclasses import replace
 
 import yaml
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
-from pipeline import chart_assets, data_zip, edition, editions, french_charts, notebooks, page_policy, page_speed
+from pipeline import (chart_assets, citation, data_zip, edition, editions, french_charts, notebooks, page_policy,
+                      page_speed, pdf)
 
+logger = logging.getLogger(__name__)
 BUNDLE_NAME = "vega-bundle.js"
 CHARTS_SCRIPT = "book-charts.js"  # the book's own drawing script, in _static/ at the book's root
 SEARCH_SCRIPT = "book-search.js"  # search summaries from the article's text (see the file)
@@ -58,8 +69,14 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR, app.config.language or "en",
                            chart_assets.figure_prefixes(toc))
     data_zip.write(Path(app.outdir) / "_static" / data_zip.ZIP_NAME, Path(app.srcdir))
+    _write_citation_files(app)
     page_speed.write_all(Path(app.outdir))
     page_policy.write_all(Path(app.outdir))
+    if app.config.book_pdf:
+        started = time.perf_counter()
+        pdf.write_edition(Path(app.outdir), Path(app.srcdir), app.config.language or "en", toc, app.config.html_title,
+                          app.config.author)
+        logger.info(f"pdf: printed in {time.perf_counter() - started:.1f} s")
     page_speed.precompress(Path(app.outdir))
 
 
@@ -136,9 +153,12 @@ def page_description(doctree) -> str:
 
 
 def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if doctree is not None and (description := page_description(doctree)):
+    description = page_description(doctree) if doctree is not None else ""
+    if description:
         context["metatags"] = context.get("metatags", "") + (
             f'\n<meta name="description" content="{html.escape(description)}">')
+    if doctree is not None:
+        context["metatags"] += _citation_tags(app, pagename, context, description)
     body = context.get("body", "")
     if CHART_MARKER in body:
         # The drawing script is deferred, so it never holds up the text, and it fetches the Vega
@@ -264,20 +284,125 @@ class ErrataDirective(Directive):
         return [container]
 
 
-class EditionBibtexDirective(Directive):
-    """A BibTeX block whose year and edition are the edition's: @@year@@, @@date@@ (ISO) and
-    @@commit@@ in the content are replaced, so the citation a reader copies is never out of date."""
+class book_citations(nodes.General, nodes.Element):
+    """Where the How to cite page lists the book's citations: filled once every page is read."""
 
-    has_content = True
+
+class BookCitationsDirective(Directive):
+    """The book and each chapter of the first part, cited in APA, Chicago and BibTeX, with the
+    edition's date and commit (pipeline.citation), and links to the RIS and CSL-JSON files."""
 
     def run(self):
-        this = edition.current()
-        body = "\n".join(self.content)
-        for placeholder, value in (("@@year@@", str(this.date.year)), ("@@date@@", this.date.isoformat()),
-                                   ("@@commit@@", this.commit)):
-            body = body.replace(placeholder, value)
-        block = nodes.literal_block(body, body, language="bibtex")
-        return [block]
+        return [book_citations()]
+
+
+CITE_WORDS = {
+    "en": {"book": "The book", "chapter": "Chapter {number}. {title}", "apa": "APA", "chicago": "Chicago",
+           "bibtex": "BibTeX", "files": "For reference managers, all of them at once: ",
+           "ris": "RIS file", "csl": "CSL-JSON file", "and": " or "},
+    "fr": {"book": "Le livre", "chapter": "Chapitre {number}. {title}", "apa": "APA", "chicago": "Chicago",
+           "bibtex": "BibTeX", "files": "Pour les gestionnaires de références, toutes à la fois\u00a0: ",
+           "ris": "fichier RIS", "csl": "fichier CSL-JSON", "and": " ou "},
+}
+
+
+def _citable_works(app: Sphinx) -> dict[str | None, citation.Work]:
+    """The book (under None) and each chapter of the table of contents' first part (under its
+    page), with their titles as this edition gives them."""
+    language = app.config.language or "en"
+    whole = citation.current_book(language, app.config.html_title, app.config.author, Path(app.srcdir))
+    if app.config.html_baseurl:  # a file a reader downloads can only name the book's public address
+        whole = replace(whole, url=_address(app, ""), pdf_url=_address(app, f"_static/{pdf.PDF_NAME}"))
+    works: dict[str | None, citation.Work] = {None: whole}
+    for number, docname in enumerate(_chapter_files(app), start=1):
+        title = app.env.titles[docname].astext() if docname in app.env.titles else docname
+        works[docname] = replace(citation.chapter(whole, citation.chapter_key(docname), title, str(number)),
+                                 url=_address(app, f"{docname}.html") if app.config.html_baseurl else None)
+    return works
+
+
+def _address(app: Sphinx, path: str) -> str:
+    """A file of the edition: absolute when the book's address is known (BOOK_BASE_URL), else
+    relative to the edition's root."""
+    return app.config.html_baseurl.rstrip("/") + "/" + path if app.config.html_baseurl else path
+
+
+def _citation_tags(app: Sphinx, pagename: str, context: dict, description: str) -> str:
+    """The page's citation and preview tags: a chapter cites itself in the book, any other page
+    the book; the preview image is the book's summary chart (book_preview_figure)."""
+    works = _citable_works(app)
+    work = works.get(pagename, works[None])
+    depth = "../" * pagename.count("/")
+    figure = app.config.book_preview_figure
+    image = _address(app, f"{chart_assets.CHARTS_DIR}/{figure}.png") if app.config.html_baseurl else \
+        f"{depth}{chart_assets.CHARTS_DIR}/{figure}.png"
+    pdf_address = work.pdf_url if app.config.html_baseurl else f"{depth}_static/{pdf.PDF_NAME}"
+    page_title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", ""))).strip()
+    return citation.meta_tags(replace(work, pdf_url=pdf_address), page_title, description,
+                              _address(app, f"{pagename}.html") if app.config.html_baseurl else None, image,
+                              _chart_title(Path(app.srcdir), figure, app.config.language or "en"),
+                              app.config.html_title, "book" if pagename == app.config.root_doc else "article")
+
+
+def _chapter_files(app: Sphinx) -> list[str]:
+    toc = yaml.safe_load((Path(app.srcdir) / "_toc.yml").read_text(encoding="utf-8"))
+    return [entry["file"] for entry in toc["parts"][0]["chapters"]]
+
+
+@functools.lru_cache(maxsize=None)
+def _chart_title(srcdir: Path, name: str, language: str) -> str:
+    """The title of the chart a chapter names `name`, in the edition's language."""
+    for notebook in sorted((srcdir / "chapters").glob("*.ipynb")):
+        for spec in chart_assets.notebook_specs(notebook):
+            if spec.get("name") == name:
+                if language != "en":
+                    words = french_charts.chapter_words(srcdir / "locale" / language / "LC_MESSAGES", notebook.stem)
+                    spec = french_charts.translate_spec(spec, words)[0]
+                return chart_assets._title(spec)
+    raise ValueError(f"book_preview_figure: no chapter shows a chart named {name!r}")
+
+
+def _fill_citations(app: Sphinx, doctree, docname: str) -> None:
+    for placeholder in list(doctree.findall(book_citations)):
+        words = CITE_WORDS.get(app.config.language or "en", CITE_WORDS["en"])
+        filled = []
+        for work in _citable_works(app).values():
+            heading = words["book"] if not work.container else words["chapter"].format(number=work.chapter,
+                                                                                       title=work.title)
+            filled.append(nodes.rubric(heading, heading))
+            listing = nodes.definition_list(classes=["book-citations"])
+            for style, markup in (("apa", citation.apa(work)), ("chicago", citation.chicago(work))):
+                item = nodes.definition_list_item()
+                item += nodes.term(words[style], words[style])
+                item += nodes.definition("", nodes.paragraph("", "", nodes.raw("", markup, format="html")))
+                listing += item
+            filled.append(listing)
+            block = citation.bibtex(work)
+            filled.append(nodes.literal_block(block, block, language="bibtex"))
+        depth = "../" * docname.count("/")
+        files = nodes.paragraph()
+        files += nodes.Text(words["files"])
+        files += nodes.reference("", words["ris"], refuri=f"{depth}_static/{citation.RIS_NAME}")
+        files += nodes.Text(words["and"])
+        files += nodes.reference("", words["csl"], refuri=f"{depth}_static/{citation.CSL_NAME}")
+        files += nodes.Text(".")
+        filled.append(files)
+        placeholder.replace_self(filled)
+
+
+def _write_citation_files(app: Sphinx) -> None:
+    works = list(_citable_works(app).values())
+    static = Path(app.outdir) / "_static"
+    (static / citation.RIS_NAME).write_text(citation.ris(works), encoding="utf-8", newline="")
+    (static / citation.CSL_NAME).write_text(citation.csl_json(works), encoding="utf-8")
+
+
+def _base_address_from_environment(app: Sphinx, config) -> None:
+    """BOOK_BASE_URL, the address the book is published at (the Pages workflow sets it), makes
+    the citation and preview tags absolute; the French edition is under fr/."""
+    base = os.environ.get("BOOK_BASE_URL", "").strip()
+    if base:
+        config.html_baseurl = base.rstrip("/") + "/" + ("fr/" if (config.language or "en") == "fr" else "")
 
 
 def _edition_role(name, rawtext, text, lineno, inliner, options=None, content=None):
@@ -298,7 +423,7 @@ def _edition_role(name, rawtext, text, lineno, inliner, options=None, content=No
     return [nodes.Text(values[text])], []
 
 
-BOOK_FILES = {data_zip.ZIP_NAME}  # files the build writes into each edition's _static/, for download
+BOOK_FILES = {data_zip.ZIP_NAME, pdf.PDF_NAME}  # files the build writes into each edition's _static/, for download
 BOOK_FILE = re.compile(r"^(?P<text>.+?)\s*<(?P<file>[^<>]+)>$", re.S)
 
 
@@ -423,7 +548,10 @@ def _digest_of_this_extension(app: Sphinx, config) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("book_extension_digest", "", "env")
     app.add_config_value("book_edition", "", "env")
+    app.add_config_value("book_pdf", True, "")  # make preview turns it off
+    app.add_config_value("book_preview_figure", "", "env")  # the chart a shared link previews
     app.connect("config-inited", _digest_of_this_extension)
+    app.connect("config-inited", _base_address_from_environment)
     app.connect("builder-inited", _fix_translator, priority=900)  # after the theme's own translator
     app.connect("builder-inited", _look_up_bibtex_backends_once)
     app.connect("builder-inited", _decode_latex_once)
@@ -438,13 +566,16 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("execution-table", ExecutionTableDirective)
     app.add_directive("package-versions", PackageVersionsDirective)
     app.add_directive("errata", ErrataDirective)
-    app.add_directive("edition-bibtex", EditionBibtexDirective)
+    app.add_directive("book-citations", BookCitationsDirective)
+    app.add_node(book_citations)
+    app.connect("doctree-resolved", _fill_citations)
     app.add_role("edition", _edition_role)
     app.add_role("book-file", _book_file_role)
     editions.setup(app)
-    # A change to this extension, or to the French edition's code, changes what every page is
-    # given: env_version makes Sphinx read and write every page again, instead of keeping pages
+    # A change to this extension, to the citations or to the French edition's code changes what
+    # every page is given: env_version makes Sphinx read and write every page again, instead of keeping pages
     # written by the old code.
-    code = b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], editions, french_charts))
+    code = b"".join(Path(module.__file__).read_bytes()
+                    for module in (sys.modules[__name__], citation, editions, french_charts))
     env_version = int(hashlib.sha256(code).hexdigest()[:8], 16)
     return {"version": "1.0", "env_version": env_version, "parallel_read_safe": True, "parallel_write_safe": True}
