@@ -159,6 +159,7 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, d
             f'\n<meta name="description" content="{html.escape(description)}">')
     if doctree is not None:
         context["metatags"] += _citation_tags(app, pagename, context, description)
+    _offer_the_book_in_the_download_menu(app, context)
     body = context.get("body", "")
     if CHART_MARKER in body:
         # The drawing script is deferred, so it never holds up the text, and it fetches the Vega
@@ -325,6 +326,27 @@ def _address(app: Sphinx, path: str) -> str:
     """A file of the edition: absolute when the book's address is known (BOOK_BASE_URL), else
     relative to the edition's root."""
     return app.config.html_baseurl.rstrip("/") + "/" + path if app.config.html_baseurl else path
+
+
+DOWNLOAD_WORDS = {  # the download menu's entries for the whole book, in each edition's language
+    "en": {"pdf": "Book (.pdf)", "pdf_tip": "Download the whole book as a PDF",
+           "zip": "Data (.zip)", "zip_tip": "Download the book's data package"},
+    "fr": {"pdf": "Livre (.pdf)", "pdf_tip": "Télécharger le livre entier en PDF",
+           "zip": "Données (.zip)", "zip_tip": "Télécharger le paquet de données du livre"},
+}
+
+
+def _offer_the_book_in_the_download_menu(app: Sphinx, context: dict) -> None:
+    """The header's download menu (sphinx-book-theme) offers this page's sources and prints this
+    page; the whole book's PDF and its data come first."""
+    words = DOWNLOAD_WORDS.get(app.config.language or "en", DOWNLOAD_WORDS["en"])
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"][:0] = [
+                {"type": "link", "url": context["pathto"](f"_static/{pdf.PDF_NAME}", 1), "text": words["pdf"],
+                 "tooltip": words["pdf_tip"], "icon": "fas fa-book", "label": "download-book-pdf-button"},
+                {"type": "link", "url": context["pathto"](f"_static/{data_zip.ZIP_NAME}", 1), "text": words["zip"],
+                 "tooltip": words["zip_tip"], "icon": "fas fa-table", "label": "download-data-zip-button"}]
 
 
 def _citation_tags(app: Sphinx, pagename: str, context: dict, description: str) -> str:

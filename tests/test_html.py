@@ -363,3 +363,22 @@ def test_every_page_with_text_describes_itself_for_search_engines_and_link_previ
         if page.parent.name == "chapters" and page.name.startswith("0"):
             answer = " ".join(soup.select_one("div.admonition.tip p:not(.admonition-title)").get_text().split())
             assert answer.startswith(content.rstrip("\u2026")), page.name
+
+
+def test_every_pages_download_menu_offers_the_whole_book_and_its_data():
+    from pipeline import data_zip, pdf
+
+    for page in built_pages():
+        soup = _soup(page)
+        menu = soup.select_one(".dropdown-download-buttons")
+        if menu is None:  # pages without a source (search, index) have no download menu
+            continue
+        root = edition_root(page)
+        links = {a["href"]: a for a in menu.select("a[href]")}
+        for name in (pdf.PDF_NAME, data_zip.ZIP_NAME):
+            offered = [href for href in links if href.endswith(name)]
+            assert len(offered) == 1, f"{page}: the download menu does not offer {name}"
+            target = (page.parent / offered[0]).resolve()
+            assert target.is_file(), f"{page}: {offered[0]} does not exist"
+            if name == pdf.PDF_NAME:  # the edition's own PDF; the data zip is the same in both
+                assert target == (root / "_static" / name).resolve(), f"{page}: another edition's PDF"
