@@ -16,7 +16,8 @@ published book as it was:
    between pages become links inside the document, so every cross-reference of the book works
    in the PDF; links to files the PDF cannot hold (downloads) lose their address.
 2. Chromium prints it (A4, page numbers in the footer), once to learn on which page each chapter,
-   section and figure falls, and again with those pages in the contents.
+   section and figure falls, and again with those pages in the contents. The pages the last
+   printing found are tried first: after a small edit, one printing is often enough.
 3. pypdf adds bookmarks (each page of the book and its sections) and sets the PDF's language,
    date and identifier from the edition, so the same book gives the same bytes. A PDF is kept in `_build/.cache/pdf/`, keyed by the document and every file it
    shows: an edition that did not change is not printed again.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -312,10 +314,14 @@ def write(edition_dir: Path, root: Path, language: str, toc: dict, title: str, a
     cached = root / CACHE / f"{language}-{_digest(first, edition_dir)}.pdf"
     if not cached.exists():
         path = edition_dir / DOCUMENT_NAME
+        # The pages the last printing found: after a small edit they are often still right, and
+        # one printing is enough.
+        last = root / CACHE / f"{language}-pages.json"
+        numbers: dict[str, int] = json.loads(last.read_text(encoding="utf-8")) if last.exists() else {}
         try:
-            path.write_text(first, encoding="utf-8")
+            path.write_text(document(book, title, words.subtitle, authors, words, date, this.commit, numbers),
+                            encoding="utf-8")
             printed = _print(browser, path, title, words)
-            numbers: dict[str, int] = {}
             for _ in range(PRINTINGS):  # until the contents give the pages they are printed with
                 if anchor_pages(printed) == numbers:
                     break
@@ -329,6 +335,7 @@ def write(edition_dir: Path, root: Path, language: str, toc: dict, title: str, a
         finally:
             path.unlink(missing_ok=True)
         cached.parent.mkdir(parents=True, exist_ok=True)
+        last.write_text(json.dumps(numbers, sort_keys=True), encoding="utf-8")
         partial = cached.with_name(cached.name + f".{os.getpid()}.partial")
         partial.write_bytes(pdf)
         partial.replace(cached)
