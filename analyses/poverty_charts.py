@@ -38,7 +38,7 @@ def hourly_pay(pay_usd: pd.DataFrame, minimums_usd: pd.DataFrame, provenance: pd
         color=alt.Color("counted:N", title="Working time counted", sort=counted,
                         scale=charts.colour_scale(counted, [(charts.BLUE, charts.VERMILLION, charts.GREY)[
                             TIME_COUNTED.index(c)] for c in counted])),
-        shape=alt.Shape("figure:N", title="Figure", sort=figures,
+        shape=alt.Shape("figure:N", title="Statistic", sort=figures,
                         scale=alt.Scale(domain=figures, range=[shapes[f] for f in figures])),
         tooltip=[alt.Tooltip("population:N", title="Who"), alt.Tooltip("measure:N", title="Time counted"),
                  alt.Tooltip("statistic:N", title="Statistic"), alt.Tooltip("hourly:Q", title="As published"),
@@ -221,10 +221,10 @@ def hourly_then_and_now(pay_usd: pd.DataFrame, us_minimum: pd.DataFrame, provena
         y=alt.Y("label:N", title=None, sort=order),
         x=alt.X("hourly_usd:Q", title="US dollars per hour", scale=alt.Scale(domain=[0, top], nice=False)),
         color=colour, fill=since.period_fill(colour),
-        shape=alt.Shape("figure:N", title="Figure", sort=figures,
+        shape=alt.Shape("figure:N", title="Statistic", sort=figures,
                         scale=alt.Scale(domain=figures, range=[FIGURE_SHAPES[f] for f in figures])),
         tooltip=[alt.Tooltip("population:N", title="Who"), alt.Tooltip("measure:N", title="Time counted"),
-                 alt.Tooltip("figure:N", title="Figure"), alt.Tooltip("data_year:Q", title="Year of the data", format="d"),
+                 alt.Tooltip("figure:N", title="Statistic"), alt.Tooltip("data_year:Q", title="Year of the data", format="d"),
                  alt.Tooltip("period:N", title="Published"), alt.Tooltip("hourly_usd:Q", title="US dollars per hour", format=".2f")],
     )
     rules = alt.Chart(us_minimum).mark_rule(strokeDash=[4, 3]).encode(

@@ -216,12 +216,16 @@ WORDS = {  # what the caption and the chart's own page say, in each edition's la
            "csv": "data (CSV)", "spec": "Vega-Lite specification (JSON)", "svg": "image (SVG)",
            "png": "image (PNG)", "alone": "the chart alone, to embed", "from": "From",
            "embed": "To show this chart on another page, paste this code there:",
+           "printed": "Printed with the book's own values: on the web, this chart's controls let you change "
+                      "its assumptions.",
            "licence": "Text and data under the Creative Commons Attribution 4.0 licence: credit the book and "
                       "the sources named above."},
     "fr": {"figure": "Figure", "link": "Lien vers cette figure", "reuse": "Réutiliser cette figure\u00a0:",
            "csv": "données (CSV)", "spec": "spécification Vega-Lite (JSON)", "svg": "image (SVG)",
            "png": "image (PNG)", "alone": "le graphique seul, à intégrer", "from": "Extrait de",
            "embed": "Pour montrer ce graphique sur une autre page, collez-y ce code\u00a0:",
+           "printed": "Imprimé avec les valeurs retenues par le livre\u00a0: sur le web, les commandes de ce "
+                      "graphique permettent d’en changer les hypothèses.",
            "licence": "Texte et données sous licence Creative Commons Attribution 4.0\u00a0: citez le livre et "
                       "les sources nommées ci-dessus."},
 }
@@ -258,11 +262,21 @@ def process_page(page: Path, outdir: Path, cache: Path, language: str = "en") ->
         body = body.replace('<div class="book-chart-view"></div>', f'<div class="book-chart-view"></div>\n{image}', 1)
         body = body.replace('<figcaption class="book-chart-caption">',
                             f'<figcaption class="book-chart-caption">{number} ', 1)
+        if _has_controls(spec):  # shown in print only, where the sliders and switches are not
+            links = f'<span class="book-chart-print-note">{words["printed"]}</span>\n{links}'
         body = body.replace("</figcaption>", f"\n{links}</figcaption>", 1)
         return match.group(1) + body + match.group(4)
 
     page.write_text(FIGURE.sub(rewrite, text), encoding="utf-8")
     return True
+
+
+def _has_controls(spec) -> bool:
+    """Whether a chart has controls bound to its parameters (sliders, switches)."""
+    if isinstance(spec, dict):
+        return any(isinstance(p, dict) and p.get("bind") for p in spec.get("params", [])) or \
+            any(_has_controls(value) for value in spec.values())
+    return isinstance(spec, list) and any(_has_controls(item) for item in spec)
 
 
 class NumberingError(Exception):

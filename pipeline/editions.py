@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -92,6 +93,22 @@ def _language(config) -> str:
 def _catalogues(app: Sphinx) -> Path:
     """Where this edition's message catalogues are."""
     return Path(app.srcdir) / "locale" / app.config.language / "LC_MESSAGES"
+
+
+def french_sort_key(term: str) -> str:
+    """A French term as a dictionary orders it: accents and capitals aside."""
+    return "".join(c for c in unicodedata.normalize("NFD", term) if not unicodedata.combining(c)).casefold()
+
+
+def _glossary_in_french_order(doctree) -> None:
+    """The glossary's terms in the order of their French words (the English page orders them by
+    its own)."""
+    from sphinx import addnodes
+
+    for glossary in doctree.findall(addnodes.glossary):
+        for listing in glossary.findall(nodes.definition_list):
+            items = list(listing.children)
+            listing.children = sorted(items, key=lambda item: french_sort_key(item.next_node(nodes.term).astext()))
 
 
 def _typeset(app: Sphinx, doctree, docname: str) -> None:
@@ -406,4 +423,5 @@ def setup(app: Sphinx) -> None:
     app.connect("builder-inited", lambda app: app.config.language == "fr" and _paste_figures_in_french(app))
     app.connect("builder-inited", lambda app: app.config.language == "fr" and _one_markdown_parser_for_messages())
     app.connect("doctree-resolved", lambda app, doctree, docname: app.config.language == "fr"
-                and (_charts_in_french(app, doctree, docname), _typeset(app, doctree, docname)))
+                and (_charts_in_french(app, doctree, docname), _typeset(app, doctree, docname),
+                     _glossary_in_french_order(doctree)))

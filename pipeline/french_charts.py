@@ -171,7 +171,26 @@ def translate_spec(spec: dict, words: dict[str, str]) -> tuple[dict, list[str]]:
         meta["description"] = translated.get(meta["description"], meta["description"])
     french["usermeta"] = meta
     french["config"] = dict(french.get("config", {}), locale=FRENCH_LOCALE)
-    return charts.with_wrapped_labels(french), missing
+    return charts.with_wrapped_labels(_tall_enough_for_its_labels(french)), missing
+
+
+def _tall_enough_for_its_labels(spec: dict) -> dict:
+    """A chart of rows made taller where its French labels wrap onto more lines than the English
+    ones it was sized for (charts.rows_height); never shorter."""
+    height = spec.get("height")
+    views = [spec, *spec.get("layer", [])]
+    fields = {view["encoding"]["y"]["field"] for view in views
+              if isinstance(view.get("encoding", {}).get("y"), dict) and view["encoding"]["y"].get("type") == "nominal"
+              and "field" in view["encoding"]["y"]}
+    if not isinstance(height, (int, float)) or len(fields) != 1:
+        return spec
+    field = fields.pop()
+    labels = list(dict.fromkeys(str(row[field]) for rows in spec.get("datasets", {}).values() for row in rows
+                                if row.get(field) is not None))
+    if not labels:
+        return spec
+    needed = len(labels) * (charts.LINE_HEIGHT * max(len(charts.wrapped_lines(label)) for label in labels) + 6)
+    return spec if needed <= height else dict(spec, height=needed)
 
 
 def _with_guide_titles_wrapped(english, french, path=()):

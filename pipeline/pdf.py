@@ -45,11 +45,12 @@ ATTRIBUTE = re.compile(r'(?P<name>\s(?:id|href|src))="(?P<value>[^"]*)"')
 TAG = re.compile(r"<[^>]+>")
 STATIC_IMAGE = re.compile(r'<img class="book-chart-static" src="(?P<src>[^"]+)" alt="(?P<alt>[^"]*)" width="(?P<width>\d+)">')
 # CSS pixels of a chart's static image that fit on an A4 page with its caption (259 mm of text height
-# is 979 pixels); a taller image is shrunk up to SHRINK_AT, and beyond that cut into slices that
-# overlap by SLICE_OVERLAP pixels, so that a line of text cut by one slice is whole in the next.
+# is 979 pixels); a taller image is shrunk up to SHRINK_AT, and beyond that cut into slices, each
+# cut made between two lines of the chart's text (its labels), never through one.
 PAGE_IMAGE_HEIGHT = 820
 SHRINK_AT = 1100
-SLICE_OVERLAP = 28
+SLICE_HEIGHT = 930  # a slice needs no room for the caption, which follows the last one
+TRANSLATE = re.compile(r"translate\(\s*([-0-9.e]+)[ ,]+([-0-9.e]+)\s*\)")
 
 
 @dataclass(frozen=True)
@@ -62,19 +63,20 @@ class Words:
     contents: str
     figures: str
     page: str         # footer: "{title} · page {n} of {total}"
+    modified: str     # after the commit, when the files differ from it
     licence: str
     online: str
 
 
 WORDS = {
     "en": Words("en", "Online micro-work in data", "English edition of {date}, built from commit {commit}", "Contents", "Figures",
-                "page {page} of {total}",
+                "page {page} of {total}", " with changes not yet committed",
                 "Text and data under the Creative Commons Attribution 4.0 licence (CC BY 4.0); code under the "
                 "MIT licence. Figures quoted from other works remain their authors'.",
                 "This PDF prints the book's web edition: there, every chart is interactive and offers its "
                 "data, and every figure is computed from the data package."),
     "fr": Words("fr", "Le microtravail en ligne, en données", "Édition française du {date}, construite à partir du commit {commit}", "Sommaire",
-                "Figures", "page {page} sur {total}",
+                "Figures", "page {page} sur {total}", " avec des modifications pas encore enregistrées",
                 "Texte et données sous licence Creative Commons Attribution 4.0 (CC BY 4.0)\u00a0; code sous "
                 "licence MIT. Les chiffres cités d’autres travaux restent ceux de leurs auteurs.",
                 "Ce PDF imprime l’édition web du livre\u00a0: chaque graphique y est interactif et donne ses "
@@ -128,28 +130,71 @@ class Assembled:
     figures: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-SECTION = re.compile(r'<section id="(?P<id>[^"]+)">\s*(?:<span id="[^"]*"></span>\s*)*<h2>(?P<title>.*?)'
-                     r'<a class="headerlink"', re.S)
+SECTION = re.compile(r'(?P<open><section id="(?P<id>[^"]+)">\s*(?:<span id="[^"]*"></span>\s*)*)<h2>'
+                     r'(?P<title>.*?)(?=<a class="headerlink")', re.S)
 CHART = re.compile(r'<figure id="(?P<id>[^"]+)" class="book-chart" aria-label="(?P<label>[^"]*)".*?'
                    r'<a class="book-chart-number" href="#(?P<home>[^"]*)">(?P<number>[^<]*)</a>', re.S)
+
+
+def text_extents(svg: str) -> list[tuple[float, float]]:
+    """The vertical extent, in the image's pixels, of every text of a Vega SVG (a label of one or
+    more lines, a title), with the translations of its groups added up."""
+    import xml.etree.ElementTree as ElementTree
+
+    extents = []
+
+    def walk(node, offset: float) -> None:
+        transform = node.get("transform", "")
+        moved = TRANSLATE.search(transform)
+        y = offset + (float(moved.group(2)) if moved else 0.0)
+        if node.tag.endswith("}text"):
+            size = float(re.sub(r"[^0-9.]", "", node.get("font-size", "12")) or 12)
+            lines = [child for child in node if child.tag.endswith("}tspan")]
+            below = sum(float(line.get("dy", "0") or 0) for line in lines[1:])
+            if "rotate" in transform:  # an axis title turned on its side: as tall as it is long
+                half = len("".join(node.itertext())) * size * 0.3
+                extents.append((y - half, y + half))
+            else:
+                extents.append((y - size, y + below + size * 0.3))
+        for child in node:
+            walk(child, y)
+
+    walk(ElementTree.fromstring(svg), 0.0)
+    return sorted(extents)
+
+
+def slice_tops(height: int, extents: list[tuple[float, float]], page: int = SLICE_HEIGHT) -> list[float]:
+    """Where each slice of an image taller than a page begins: as low as a page allows, at the
+    middle of a gap between two texts (at least half a page down), or a page down if none."""
+    merged: list[list[float]] = []
+    for top, bottom in extents:
+        if merged and top <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], bottom)
+        else:
+            merged.append([top, bottom])
+    gaps = [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])]
+    tops = [0.0]
+    while tops[-1] + page < height:
+        fitting = [gap for gap in gaps if tops[-1] + page / 2 < gap <= tops[-1] + page]
+        tops.append(max(fitting) if fitting else tops[-1] + page)
+    return tops
 
 
 def _fitted(image: re.Match, edition_dir: Path) -> str:
     """A chart's static image made to fit the printed page: as it is, shrunk, or in slices."""
     from pipeline.chart_assets import _height
 
-    height = _height((edition_dir / image.group("src")).read_text(encoding="utf-8"))
+    svg = (edition_dir / image.group("src")).read_text(encoding="utf-8")
+    height = _height(svg)
     if height <= PAGE_IMAGE_HEIGHT:
         return image.group(0)
     if height <= SHRINK_AT:
         return image.group(0).replace(">", f' style="height:{PAGE_IMAGE_HEIGHT}px;width:auto">')
-    tops = [0]
-    while tops[-1] + PAGE_IMAGE_HEIGHT < height:
-        tops.append(tops[-1] + PAGE_IMAGE_HEIGHT - SLICE_OVERLAP)
-    slices = [f'<div class="book-pdf-slice" style="height:{min(PAGE_IMAGE_HEIGHT, height - top)}px">'
+    tops = slice_tops(height, text_extents(svg))
+    slices = [f'<div class="book-pdf-slice" style="height:{bottom - top:.2f}px">'
               f'<img src="{image.group("src")}" alt="{image.group("alt") if top == 0 else ""}" '
-              f'width="{image.group("width")}" style="margin-top:-{top}px"></div>'
-              for top in tops]
+              f'width="{image.group("width")}" style="margin-top:-{top:.2f}px"></div>'
+              for top, bottom in zip(tops, tops[1:] + [height])]
     return f'<div class="book-chart-static">{"".join(slices)}</div>'
 
 
@@ -166,7 +211,15 @@ def assemble(edition_dir: Path, pages: list[str]) -> Assembled:
         title = _text(heading.group("title") if heading else re.search(r"<title>(.*?)</title>", text).group(1))
         anchor = _anchor(page)
         retargeted = STATIC_IMAGE.sub(lambda m: _fitted(m, edition_dir), _retarget(article, page, set(pages)))
-        sections = [(m.group("id"), _text(m.group("title"))) for m in SECTION.finditer(retargeted)]
+        sections: list[tuple[str, str]] = []
+
+        def heading_anchor(match: re.Match) -> str:
+            # The contents point at the heading, not at its section: a heading kept with the text
+            # after it may start a page after its section does.
+            sections.append((f"{match.group('id')}--heading", _text(match.group("title"))))
+            return f'{match.group("open")}<h2 id="{match.group("id")}--heading">{match.group("title")}'
+
+        retargeted = SECTION.sub(heading_anchor, retargeted)
         book.pages.append((anchor, title, sections))
         book.figures += [(m.group("id"), m.group("number"), html.unescape(m.group("label")))
                          for m in CHART.finditer(retargeted)
@@ -310,7 +363,8 @@ def write(edition_dir: Path, root: Path, language: str, toc: dict, title: str, a
     this = edition.current(root)
     date = editions.french_date(this.date) if language == "fr" else edition.long_date(this.date)
     book = assemble(edition_dir, book_pages(toc))
-    first = document(book, title, words.subtitle, authors, words, date, this.commit)
+    built_from = this.commit + (words.modified if this.modified else "")  # as the pages say it
+    first = document(book, title, words.subtitle, authors, words, date, built_from)
     cached = root / CACHE / f"{language}-{_digest(first, edition_dir)}.pdf"
     if not cached.exists():
         path = edition_dir / DOCUMENT_NAME
@@ -319,14 +373,14 @@ def write(edition_dir: Path, root: Path, language: str, toc: dict, title: str, a
         last = root / CACHE / f"{language}-pages.json"
         numbers: dict[str, int] = json.loads(last.read_text(encoding="utf-8")) if last.exists() else {}
         try:
-            path.write_text(document(book, title, words.subtitle, authors, words, date, this.commit, numbers),
+            path.write_text(document(book, title, words.subtitle, authors, words, date, built_from, numbers),
                             encoding="utf-8")
             printed = _print(browser, path, title, words)
             for _ in range(PRINTINGS):  # until the contents give the pages they are printed with
                 if anchor_pages(printed) == numbers:
                     break
                 numbers = anchor_pages(printed)
-                path.write_text(document(book, title, words.subtitle, authors, words, date, this.commit, numbers),
+                path.write_text(document(book, title, words.subtitle, authors, words, date, built_from, numbers),
                                 encoding="utf-8")
                 printed = _print(browser, path, title, words)
             else:

@@ -221,11 +221,24 @@ def _note_glue_sources(app: Sphinx, docname: str, source: list[str]) -> None:
         app.env.note_dependency(str(outputs_digest_path(Path(app.srcdir), (folder / path).resolve())))
 
 
+TABLE_WORDS = {  # the Reproducibility page's generated tables, in each edition's language
+    "en": {"execution header": ["notebook", "code cells", "data files read", "input fingerprint"],
+           "execution title": "Chapter notebooks and the inputs their outputs depend on",
+           "none": "none", "not executed": "not executed",
+           "packages header": ["package", "version"], "packages title": "Key packages of the build environment"},
+    "fr": {"execution header": ["notebook", "cellules de code", "fichiers de données lus", "empreinte des entrées"],
+           "execution title": "Les notebooks des chapitres et les entrées dont dépendent leurs résultats",
+           "none": "aucun", "not executed": "non exécuté",
+           "packages header": ["paquet", "version"], "packages title": "Principaux paquets de l’environnement de construction"},
+}
+
+
 class ExecutionTableDirective(Directive):
     """A table of every chapter notebook: what it reads and the fingerprint of its inputs."""
 
     def run(self):
         env = self.state.document.settings.env
+        words = TABLE_WORDS.get(env.config.language or "en", TABLE_WORDS["en"])
         srcdir = Path(env.srcdir)
         rows = []
         for source in notebooks.chapter_sources(srcdir / "chapters"):  # the book being built
@@ -237,20 +250,20 @@ class ExecutionTableDirective(Directive):
             rows.append([
                 executed.relative_to(srcdir).as_posix(),
                 str(code_cells),
-                ", ".join(Path(r).name for r in book.get("reads", [])) or "none",
-                book.get("fingerprint", "not executed")[:12],
+                ", ".join(Path(r).name for r in book.get("reads", [])) or words["none"],
+                book.get("fingerprint", words["not executed"])[:12],
             ])
-        header = ["notebook", "code cells", "data files read", "input fingerprint"]
-        return [_table(header, rows, "Chapter notebooks and the inputs their outputs depend on")]
+        return [_table(words["execution header"], rows, words["execution title"])]
 
 
 class PackageVersionsDirective(Directive):
     """The versions of the key packages the book was built with."""
 
     def run(self):
+        words = TABLE_WORDS.get(self.state.document.settings.env.config.language or "en", TABLE_WORDS["en"])
         rows = [["python", platform.python_version()]]
         rows += [[name, metadata.version(name)] for name in KEY_PACKAGES]
-        return [_table(["package", "version"], rows, "Key packages of the build environment")]
+        return [_table(words["packages header"], rows, words["packages title"])]
 
 
 class ErrataDirective(Directive):

@@ -418,3 +418,15 @@ def test_each_charts_own_page_draws_it_offline_with_its_embed_code(browser, serv
                 visit.page.screenshot(path=str(SHOTS / f"chart-page-{edition.strip('/') or 'en'}.png"), full_page=True)
         finally:
             visit.close()
+
+
+@pytest.mark.parametrize("edition, labels", [("", ["Evidence: ", "Where: "]), ("fr/", ["Preuves\u00a0: ", "Où\u00a0: "])])
+def test_the_support_tables_labels_on_a_phone_are_in_the_editions_language(browser, server, edition, labels):
+    """On a phone, each row of "What the data support" is a card whose cells are labelled by CSS."""
+    visit = Visit(browser, f"{server}/{edition}chapters/01-workforce.html", "phone", "light")
+    try:
+        shown = visit.page.evaluate("""() => { const row = document.querySelector('table.book-support-table tbody tr');
+            return [3, 4].map(n => getComputedStyle(row.querySelector(`td:nth-child(${n})`), '::before').content); }""")
+        assert shown == [f'"{label}"' for label in labels]
+    finally:
+        visit.close()

@@ -189,3 +189,21 @@ def test_a_french_chart_keeps_its_data_and_speaks_french():
     assert french["config"]["locale"]["number"]["decimal"] == ","
     _, missing = french_charts.translate_spec(spec, {})
     assert "Who is counted" in missing and "Registered" in missing
+
+
+def test_a_french_chart_of_rows_grows_for_labels_that_wrap_onto_more_lines():
+    from analyses import charts
+    from pipeline import french_charts
+
+    labels = ["Registered", "Active"]
+    spec = {"datasets": {"d": [{"kind": k, "n": 1} for k in labels]}, "data": {"name": "d"}, "mark": "bar",
+            "height": charts.rows_height(labels),
+            "encoding": {"y": {"field": "kind", "type": "nominal"}, "x": {"field": "n", "type": "quantitative"}},
+            "usermeta": {"description": "Bars.", "sources": [["leludec2019howmany", None]]}}
+    long = {"Registered": "Inscrits sur au moins une plateforme de microtravail en France",
+            "Active": "Présents au moins une fois par mois sur une plateforme"}
+    french, _ = french_charts.translate_spec(spec, long)
+    lines = max(len(charts.wrapped_lines(label)) for label in long.values())
+    assert lines > 1 and french["height"] == 2 * (charts.LINE_HEIGHT * lines + 6) > spec["height"]
+    short, _ = french_charts.translate_spec(spec, {"Registered": "Inscrits", "Active": "Actifs"})
+    assert short["height"] == spec["height"], "never shorter than the English"

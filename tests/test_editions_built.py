@@ -153,3 +153,27 @@ def test_the_english_sentence_detector_finds_what_it_should():
 @pytest.mark.parametrize("page", english_pages(), ids=lambda p: p.relative_to(HTML).as_posix())
 def test_a_french_page_has_no_english_sentence(page):
     assert english_sentences(french_twin(page).read_text(encoding="utf-8")) == []
+
+
+def test_the_french_glossary_is_in_the_order_of_its_french_terms():
+    import unicodedata
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((HTML / "fr" / "glossary.html").read_text("utf-8"), "html.parser")
+    # An entry's first term orders it; its other names (Wirk after Foule Factory) follow it.
+    firsts = [dt for dt in soup.select("dl.glossary dt")
+              if dt.find_previous_sibling(["dt", "dd"]) is None or dt.find_previous_sibling(["dt", "dd"]).name == "dd"]
+    words = [dt.get_text().rstrip("#").strip() for dt in firsts]
+    assert len(words) >= 20
+    bare = ["".join(c for c in unicodedata.normalize("NFD", w) if unicodedata.category(c) != "Mn").lower()
+            for w in words]
+    assert bare == sorted(bare), [w for w, b, s in zip(words, bare, sorted(bare)) if b != s][:5]
+
+
+def test_the_french_reproducibility_tables_are_in_french():
+    page = (HTML / "fr" / "reproducibility.html").read_text(encoding="utf-8")
+    for english in ("Key packages of the build environment", "Chapter notebooks and the inputs", "code cells",
+                    "data files read", "input fingerprint"):
+        assert english not in page, f"fr/reproducibility.html: '{english}'"
+    assert "Principaux paquets" in page and "cellules de code" in page

@@ -124,3 +124,24 @@ def test_a_figure_no_chapter_numbers_stops_the_build(tmp_path):
     _page(tmp_path, "intro.html", _figure("orphan"))
     with pytest.raises(chart_assets.NumberingError, match="intro.html.*fig-orphan"):
         chart_assets.write_all(tmp_path, CACHE, "en", PREFIXES)
+
+
+def test_a_chart_taller_than_a_printed_page_is_cut_between_lines_of_its_text():
+    """The PDF prints a tall chart in slices (pipeline.pdf): no cut may run through a label."""
+    from pipeline import pdf
+
+    labels = [f"A long row label number {n} that wraps onto two lines" for n in range(70)]
+    rows = pd.DataFrame({"label": labels, "euros": range(70), "source": ["leludec2019combien"] * 70})
+    chart = charts.sourced(alt.Chart(rows).mark_bar().encode(
+        y=alt.Y("label:N", sort=None), x="euros:Q").properties(height=charts.rows_height(labels)),
+        rows, "Seventy bars.").properties(name="tall")
+    svg = chart_assets.static_svg(charts.with_wrapped_labels(chart.to_dict()), CACHE)
+    height = chart_assets._height(svg)
+    extents = pdf.text_extents(svg)
+    assert height > 2 * pdf.SLICE_HEIGHT and len(extents) >= 70
+    tops = pdf.slice_tops(height, extents)
+    assert len(tops) >= 3
+    for top, bottom in zip(tops, tops[1:] + [height]):
+        assert 0 < bottom - top <= pdf.SLICE_HEIGHT
+    for cut in tops[1:]:
+        assert not [e for e in extents if e[0] < cut < e[1]], f"the cut at {cut} runs through a label"

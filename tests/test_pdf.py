@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 
 import pytest
 import yaml
 from pypdf import PdfReader
 
-from pipeline import edition, pdf
+from pipeline import chart_assets, edition, pdf
 from tests.conftest import HTML, ROOT
 from tests.test_html import book_figures
 
@@ -77,6 +78,17 @@ def test_the_pdf_holds_every_page_of_the_book_where_its_contents_say(printed):
         assert title in pages[number - 1], f"{language}: '{title}' is not on page {number}, as the contents say"
 
 
+def test_every_section_is_listed_at_the_page_its_heading_is_printed_on(printed):
+    language, folder, reader, pages = printed
+    entries = contents_entries(reader)
+    sections = [name for _, _, found in pdf.assemble(folder, pdf.book_pages(TOC)).pages for _, name in found]
+    assert len(sections) >= 40
+    for name in sections:
+        title = _flat(name)
+        assert title in entries, f"{language}: section '{title}' is not in the contents"
+        assert title in pages[entries[title] - 1], f"{language}: '{title}' is not on page {entries[title]}"
+
+
 def test_every_figure_is_printed_with_its_number_and_listed_at_its_page(printed):
     language, folder, reader, pages = printed
     figures = [figure for page in pdf.book_pages(TOC)[1:] for figure in book_figures(folder).get(page, [])]
@@ -95,6 +107,10 @@ def test_every_figure_is_printed_with_its_number_and_listed_at_its_page(printed)
         assert _flat(title)[:25] in pages[page - 1], f"{language}: Figure {number} does not start on page {page}"
         assert any(f"Figure {number}" in text for text in pages[page - 1:page + 3]), \
             f"{language}: the caption of Figure {number} is not near page {page}"
+        spec = json.loads((folder / "_static" / "charts" / f"{name}.vl.json").read_text(encoding="utf-8"))
+        if chart_assets._has_controls(spec):  # its sliders are not in print: the note says so
+            note = _flat(chart_assets.WORDS[language]["printed"])[:40]
+            assert any(note in text for text in pages[page - 1:page + 3]), f"{language}: Figure {number}'s note"
 
 
 def test_the_charts_are_vector_drawings_with_their_words_as_text(printed):
