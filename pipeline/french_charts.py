@@ -178,14 +178,16 @@ def _tall_enough_for_its_labels(spec: dict) -> dict:
     """A chart of rows made taller where its French labels wrap onto more lines than the English
     ones it was sized for (charts.rows_height); never shorter."""
     height = spec.get("height")
-    views = [spec, *spec.get("layer", [])]
-    fields = {view["encoding"]["y"]["field"] for view in views
-              if isinstance(view.get("encoding", {}).get("y"), dict) and view["encoding"]["y"].get("type") == "nominal"
-              and "field" in view["encoding"]["y"]}
+    rows_views = [view for view in [spec, *spec.get("layer", [])]
+                  if isinstance(view.get("encoding", {}).get("y"), dict)
+                  and view["encoding"]["y"].get("type") == "nominal" and "field" in view["encoding"]["y"]]
+    fields = {view["encoding"]["y"]["field"] for view in rows_views}
     if not isinstance(height, (int, float)) or len(fields) != 1:
         return spec
     field = fields.pop()
-    labels = list(dict.fromkeys(str(row[field]) for rows in spec.get("datasets", {}).values() for row in rows
+    # The labels of the rows drawn: the data of the views that put the field on the y axis.
+    names = {(view.get("data") or spec.get("data") or {}).get("name") for view in rows_views}
+    labels = list(dict.fromkeys(str(row[field]) for name in names for row in spec.get("datasets", {}).get(name, [])
                                 if row.get(field) is not None))
     if not labels:
         return spec
