@@ -88,12 +88,17 @@ def data_csv(spec: dict) -> str:
 
 def _write_once(path: Path, make_text) -> str:
     """The cached text at `path`, made and written (atomically, for concurrent builders) if absent."""
+    return _write_bytes_once(path, lambda: make_text().encode("utf-8")).decode("utf-8")
+
+
+def _write_bytes_once(path: Path, make_bytes) -> bytes:
+    """The cached file at `path`, made and written (atomically, for concurrent builders) if absent."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        partial.write_text(make_text(), encoding="utf-8")
+        partial.write_bytes(make_bytes())
         partial.replace(path)
-    return path.read_text(encoding="utf-8")
+    return path.read_bytes()
 
 
 def static_spec(spec: dict) -> dict:
@@ -151,13 +156,8 @@ def static_png(spec: dict, cache: Path) -> bytes:
 
     fixed = static_spec(spec)
     fixed["background"] = "#FFFFFF"
-    path = cache / "png" / f"{_static_key(fixed)}.png"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        partial.write_bytes(vl_convert.vegalite_to_png(fixed, scale=PNG_SCALE))
-        partial.replace(path)
-    return path.read_bytes()
+    return _write_bytes_once(cache / "png" / f"{_static_key(fixed)}.png",
+                             lambda: vl_convert.vegalite_to_png(fixed, scale=PNG_SCALE))
 
 
 def vega_bundle(cache: Path) -> str:
@@ -333,7 +333,7 @@ def number_figures(outdir: Path, numbers: dict[str, tuple[str, str]], language: 
             figure = match.group(1) + NUMBER.sub(lambda _: label, match.group("body"), count=1) + match.group(4)
             if home == here:
                 svg = (outdir / CHARTS_DIR / f"{name}.svg").read_text(encoding="utf-8")
-                standalone = chart_page(figure, name, number, home, _page_title(text), language, _height(svg))
+                standalone = chart_page(figure, name, number, home, _page_title(text), language, svg_height(svg))
                 _write_if_changed(outdir / CHARTS_DIR / f"{name}.html", standalone)
             return figure
 
@@ -342,7 +342,7 @@ def number_figures(outdir: Path, numbers: dict[str, tuple[str, str]], language: 
             page.write_text(updated, encoding="utf-8")
 
 
-def _height(svg: str) -> int:
+def svg_height(svg: str) -> int:
     """The height in pixels an SVG's root element declares."""
     return round(float(re.search(r'<svg[^>]*?\sheight="([0-9.]+)', svg).group(1)))
 

@@ -85,7 +85,7 @@ def names_with_and() -> frozenset[str]:
     return frozenset(name for name in names if " and " in name)
 
 
-def _language(config) -> str:
+def build_language(config) -> str:
     """The edition a build makes: Sphinx's language, English when it is not one of the book's."""
     return config.language if config.language in LANGUAGES else "en"
 
@@ -209,14 +209,14 @@ def other_edition_role(name, rawtext, text, lineno, inliner, options=None, conte
     """{other-edition}`Payés au clic`: a link to this page in the other edition, named in the
     other edition's language (the landing page says the other edition exists)."""
     env = inliner.document.settings.env
-    other, href = other_edition(_language(env.config), env.docname)
+    other, href = other_edition(build_language(env.config), env.docname)
     link = nodes.reference(rawtext, text, refuri=href)
     # docutils writes a class language-xx as the element's lang attribute
     return [nodes.inline(rawtext, "", link, classes=[f"language-{other}"])], []
 
 
 def _link_the_other_edition(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    language = _language(app.config)
+    language = build_language(app.config)
     other, href = other_edition(language, pagename)
     context["book_other_edition"] = {"lang": other, "href": href, "label": LANGUAGES[other]}
     context["metatags"] = context.get("metatags", "") + (

@@ -187,11 +187,11 @@ def _tall_enough_for_its_labels(spec: dict) -> dict:
     field = fields.pop()
     # The labels of the rows drawn: the data of the views that put the field on the y axis.
     names = {(view.get("data") or spec.get("data") or {}).get("name") for view in rows_views}
-    labels = list(dict.fromkeys(str(row[field]) for name in names for row in spec.get("datasets", {}).get(name, [])
-                                if row.get(field) is not None))
+    labels = [row[field] for name in names for row in spec.get("datasets", {}).get(name, [])
+              if row.get(field) is not None]
     if not labels:
         return spec
-    needed = len(labels) * (charts.LINE_HEIGHT * max(len(charts.wrapped_lines(label)) for label in labels) + 6)
+    needed = charts.rows_height(labels, per_row=0)  # as tall as the labels need, whatever the English step
     return spec if needed <= height else dict(spec, height=needed)
 
 

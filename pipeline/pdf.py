@@ -40,7 +40,6 @@ CACHE = Path("_build") / ".cache" / "pdf"
 PRINTINGS = 4  # at most: the first learns the pages, the next prints them in the contents
 ARTICLE = re.compile(r'<article class="bd-article">(?P<body>.*?)</article>', re.S)
 TITLE = re.compile(r"<h1>(?P<title>.*?)<a class=\"headerlink\"", re.S)
-FIGURE_LABEL = re.compile(r'<a class="book-chart-number" href="[^"]*">(?P<label>[^<]*)</a>')
 ATTRIBUTE = re.compile(r'(?P<name>\s(?:id|href|src))="(?P<value>[^"]*)"')
 TAG = re.compile(r"<[^>]+>")
 STATIC_IMAGE = re.compile(r'<img class="book-chart-static" src="(?P<src>[^"]+)" alt="(?P<alt>[^"]*)" width="(?P<width>\d+)">')
@@ -69,18 +68,22 @@ class Words:
 
 
 WORDS = {
-    "en": Words("en", "Online micro-work in data", "English edition of {date}, built from commit {commit}", "Contents", "Figures",
-                "page {page} of {total}", " with changes not yet committed",
-                "Text and data under the Creative Commons Attribution 4.0 licence (CC BY 4.0); code under the "
-                "MIT licence. Figures quoted from other works remain their authors'.",
-                "This PDF prints the book's web edition: there, every chart is interactive and offers its "
-                "data, and every figure is computed from the data package."),
-    "fr": Words("fr", "Le microtravail en ligne, en données", "Édition française du {date}, construite à partir du commit {commit}", "Sommaire",
-                "Figures", "page {page} sur {total}", " avec des modifications pas encore enregistrées",
-                "Texte et données sous licence Creative Commons Attribution 4.0 (CC BY 4.0)\u00a0; code sous "
-                "licence MIT. Les chiffres cités d’autres travaux restent ceux de leurs auteurs.",
-                "Ce PDF imprime l’édition web du livre\u00a0: chaque graphique y est interactif et donne ses "
-                "données, et chaque chiffre y est calculé à partir du paquet de données."),
+    "en": Words(language="en", subtitle="Online micro-work in data",
+                edition="English edition of {date}, built from commit {commit}",
+                contents="Contents", figures="Figures", page="page {page} of {total}",
+                modified=" with changes not yet committed",
+                licence="Text and data under the Creative Commons Attribution 4.0 licence (CC BY 4.0); code "
+                        "under the MIT licence. Figures quoted from other works remain their authors'.",
+                online="This PDF prints the book's web edition: there, every chart is interactive and offers "
+                       "its data, and every figure is computed from the data package."),
+    "fr": Words(language="fr", subtitle="Le microtravail en ligne, en données",
+                edition="Édition française du {date}, construite à partir du commit {commit}",
+                contents="Sommaire", figures="Figures", page="page {page} sur {total}",
+                modified=" avec des modifications pas encore enregistrées",
+                licence="Texte et données sous licence Creative Commons Attribution 4.0 (CC BY 4.0)\u00a0; code "
+                        "sous licence MIT. Les chiffres cités d’autres travaux restent ceux de leurs auteurs.",
+                online="Ce PDF imprime l’édition web du livre\u00a0: chaque graphique y est interactif et donne "
+                       "ses données, et chaque chiffre y est calculé à partir du paquet de données."),
 }
 
 
@@ -182,10 +185,10 @@ def slice_tops(height: int, extents: list[tuple[float, float]], page: int = SLIC
 
 def _fitted(image: re.Match, edition_dir: Path) -> str:
     """A chart's static image made to fit the printed page: as it is, shrunk, or in slices."""
-    from pipeline.chart_assets import _height
+    from pipeline.chart_assets import svg_height
 
     svg = (edition_dir / image.group("src")).read_text(encoding="utf-8")
-    height = _height(svg)
+    height = svg_height(svg)
     if height <= PAGE_IMAGE_HEIGHT:
         return image.group(0)
     if height <= SHRINK_AT:

@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -32,11 +33,9 @@ import re
 import shutil
 import sys
 import time
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
-
-import functools
-from dataclasses import replace
 
 import yaml
 from docutils import nodes
@@ -65,8 +64,8 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     _sync_static(app)
     _remove_stale_pages(app)
     editions.translations_without_eval(Path(app.outdir))
-    toc = yaml.safe_load((Path(app.srcdir) / "_toc.yml").read_text(encoding="utf-8"))
-    chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR, app.config.language or "en",
+    toc, language = _book_toc(app), editions.build_language(app.config)
+    chart_assets.write_all(Path(app.outdir), Path(app.srcdir) / chart_assets.CACHE_DIR, language,
                            chart_assets.figure_prefixes(toc))
     data_zip.write(Path(app.outdir) / "_static" / data_zip.ZIP_NAME, Path(app.srcdir))
     _write_citation_files(app)
@@ -74,8 +73,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     page_policy.write_all(Path(app.outdir))
     if app.config.book_pdf:
         started = time.perf_counter()
-        pdf.write_edition(Path(app.outdir), Path(app.srcdir), app.config.language or "en", toc, app.config.html_title,
-                          app.config.author)
+        pdf.write_edition(Path(app.outdir), Path(app.srcdir), language, toc, app.config.html_title, app.config.author)
         logger.info(f"pdf: printed in {time.perf_counter() - started:.1f} s")
     page_speed.precompress(Path(app.outdir))
 
@@ -238,7 +236,7 @@ class ExecutionTableDirective(Directive):
 
     def run(self):
         env = self.state.document.settings.env
-        words = TABLE_WORDS.get(env.config.language or "en", TABLE_WORDS["en"])
+        words = TABLE_WORDS[editions.build_language(env.config)]
         srcdir = Path(env.srcdir)
         rows = []
         for source in notebooks.chapter_sources(srcdir / "chapters"):  # the book being built
@@ -260,7 +258,7 @@ class PackageVersionsDirective(Directive):
     """The versions of the key packages the book was built with."""
 
     def run(self):
-        words = TABLE_WORDS.get(self.state.document.settings.env.config.language or "en", TABLE_WORDS["en"])
+        words = TABLE_WORDS[editions.build_language(self.state.document.settings.env.config)]
         rows = [["python", platform.python_version()]]
         rows += [[name, metadata.version(name)] for name in KEY_PACKAGES]
         return [_table(words["packages header"], rows, words["packages title"])]
@@ -320,10 +318,24 @@ CITE_WORDS = {
 }
 
 
+def _book_toc(app: Sphinx) -> dict:
+    """The table of contents, read once per build."""
+    if not hasattr(app, "book_toc"):
+        app.book_toc = yaml.safe_load((Path(app.srcdir) / "_toc.yml").read_text(encoding="utf-8"))
+    return app.book_toc
+
+
 def _citable_works(app: Sphinx) -> dict[str | None, citation.Work]:
     """The book (under None) and each chapter of the table of contents' first part (under its
-    page), with their titles as this edition gives them."""
-    language = app.config.language or "en"
+    page), with their titles as this edition gives them; made once per build, when every page has
+    been read (the first page written asks for them)."""
+    if not hasattr(app, "book_citable_works"):
+        app.book_citable_works = _works_of_this_edition(app)
+    return app.book_citable_works
+
+
+def _works_of_this_edition(app: Sphinx) -> dict[str | None, citation.Work]:
+    language = editions.build_language(app.config)
     whole = citation.current_book(language, app.config.html_title, app.config.author, Path(app.srcdir))
     if app.config.html_baseurl:  # a file a reader downloads can only name the book's public address
         whole = replace(whole, url=_address(app, ""), pdf_url=_address(app, f"_static/{pdf.PDF_NAME}"))
@@ -352,7 +364,7 @@ DOWNLOAD_WORDS = {  # the download menu's entries for the whole book, in each ed
 def _offer_the_book_in_the_download_menu(app: Sphinx, context: dict) -> None:
     """The header's download menu (sphinx-book-theme) offers this page's sources and prints this
     page; the whole book's PDF and its data come first."""
-    words = DOWNLOAD_WORDS.get(app.config.language or "en", DOWNLOAD_WORDS["en"])
+    words = DOWNLOAD_WORDS[editions.build_language(app.config)]
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
             group["buttons"][:0] = [
@@ -375,13 +387,12 @@ def _citation_tags(app: Sphinx, pagename: str, context: dict, description: str) 
     page_title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", ""))).strip()
     return citation.meta_tags(replace(work, pdf_url=pdf_address), page_title, description,
                               _address(app, f"{pagename}.html") if app.config.html_baseurl else None, image,
-                              _chart_title(Path(app.srcdir), figure, app.config.language or "en"),
+                              _chart_title(Path(app.srcdir), figure, editions.build_language(app.config)),
                               app.config.html_title, "book" if pagename == app.config.root_doc else "article")
 
 
 def _chapter_files(app: Sphinx) -> list[str]:
-    toc = yaml.safe_load((Path(app.srcdir) / "_toc.yml").read_text(encoding="utf-8"))
-    return [entry["file"] for entry in toc["parts"][0]["chapters"]]
+    return [entry["file"] for entry in _book_toc(app)["parts"][0]["chapters"]]
 
 
 @functools.lru_cache(maxsize=None)
@@ -399,7 +410,7 @@ def _chart_title(srcdir: Path, name: str, language: str) -> str:
 
 def _fill_citations(app: Sphinx, doctree, docname: str) -> None:
     for placeholder in list(doctree.findall(book_citations)):
-        words = CITE_WORDS.get(app.config.language or "en", CITE_WORDS["en"])
+        words = CITE_WORDS[editions.build_language(app.config)]
         filled = []
         for work in _citable_works(app).values():
             heading = words["book"] if not work.container else words["chapter"].format(number=work.chapter,
@@ -437,7 +448,7 @@ def _base_address_from_environment(app: Sphinx, config) -> None:
     the citation and preview tags absolute; the French edition is under fr/."""
     base = os.environ.get("BOOK_BASE_URL", "").strip()
     if base:
-        config.html_baseurl = base.rstrip("/") + "/" + ("fr/" if (config.language or "en") == "fr" else "")
+        config.html_baseurl = base.rstrip("/") + "/" + ("fr/" if editions.build_language(config) == "fr" else "")
 
 
 def _edition_role(name, rawtext, text, lineno, inliner, options=None, content=None):

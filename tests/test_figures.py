@@ -136,7 +136,7 @@ def test_a_chart_taller_than_a_printed_page_is_cut_between_lines_of_its_text():
         y=alt.Y("label:N", sort=None), x="euros:Q").properties(height=charts.rows_height(labels)),
         rows, "Seventy bars.").properties(name="tall")
     svg = chart_assets.static_svg(charts.with_wrapped_labels(chart.to_dict()), CACHE)
-    height = chart_assets._height(svg)
+    height = chart_assets.svg_height(svg)
     extents = pdf.text_extents(svg)
     assert height > 2 * pdf.SLICE_HEIGHT and len(extents) >= 70
     tops = pdf.slice_tops(height, extents)
